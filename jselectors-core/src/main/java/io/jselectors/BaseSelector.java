@@ -1,0 +1,409 @@
+package io.jselectors;
+
+import java.io.IOException;
+import java.nio.channels.ClosedSelectorException;
+import java.time.Duration;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+
+/**
+ * The key bookkeeping and the select loop shared by every backend. A backend only translates to and
+ * from its OS call: {@link #osRegister}, {@link #osModify}, {@link #osUnregister}, {@link #osWait},
+ * {@link #readyFd}, {@link #readyEvents}, {@link #osClose}.
+ *
+ * <p>Keys live in an array indexed by fd, so the hot path looks them up without boxing or hashing.
+ */
+abstract sealed class BaseSelector implements Selector permits EpollSelector, PollSelector, SelectSelector, KqueueSelector {
+    /** Passed to {@link #osWait} to block without a timeout. */
+    static final long BLOCK = -1;
+
+    private static final SelectorKey[] NO_KEYS = new SelectorKey[0];
+
+    private SelectorKey[] keys = new SelectorKey[64];
+    private int count;
+    private volatile boolean closed;
+    private final Waker waker;
+    private final Map<Integer, SelectorKey> mapView = new MapView();
+
+    BaseSelector() throws IOException {
+        waker = new Waker();
+    }
+
+    // ---- what a backend provides -------------------------------------------------------------
+
+    /** Starts watching fd for events (EVENT_ bits); on failure nothing may be left registered. */
+    abstract void osRegister(int fd, int events) throws IOException;
+
+    /** Changes the watched events of a registered fd. */
+    abstract void osModify(int fd, int oldEvents, int newEvents) throws IOException;
+
+    /** Stops watching fd. Must succeed quietly when the fd was closed, even if its number was reused. */
+    abstract void osUnregister(int fd, int events) throws IOException;
+
+    /**
+     * Waits once.
+     *
+     * @param timeoutNanos {@link #BLOCK}, 0 for no wait, or a positive wait to round up to the OS granularity
+     * @return how many ready entries {@link #readyFd}/{@link #readyEvents} now describe; -1 on EINTR
+     */
+    abstract int osWait(long timeoutNanos) throws IOException;
+
+    /** @return the fd of ready entry i of the last wait */
+    abstract int readyFd(int i);
+
+    /** @return the ready events of entry i as EVENT_ bits, errors and hang-ups as both */
+    abstract int readyEvents(int i);
+
+    /** Frees the backend's descriptors and native memory. */
+    abstract void osClose() throws IOException;
+
+    /** @return the wakeup descriptor, which the backend watches for reading from the start */
+    final int wakeupFd() {
+        return waker.fd();
+    }
+
+    // ---- registration ------------------------------------------------------------------------
+
+    @Override
+    public final SelectorKey register(int fd, int events) throws IOException {
+        return register(fd, events, null);
+    }
+
+    @Override
+    public final SelectorKey register(int fd, int events, Object data) throws IOException {
+        checkFd(fd);
+        return doRegister(fd, fd, events, data);
+    }
+
+    @Override
+    public final SelectorKey register(Selectable file, int events) throws IOException {
+        return register(file, events, null);
+    }
+
+    @Override
+    public final SelectorKey register(Selectable file, int events, Object data) throws IOException {
+        int fd = file.fileno();
+        if (fd < 0) {
+            ensureOpen();
+            if (findByIdentity(file) != null) {
+                throw new IllegalArgumentException(file + " is already registered (and now closed)");
+            }
+            throw new IllegalArgumentException("cannot register " + file + ": it is closed (fileno() = " + fd + ")");
+        }
+        return doRegister(file, fd, events, data);
+    }
+
+    private SelectorKey doRegister(Object fileobj, int fd, int events, Object data) throws IOException {
+        checkEvents(events);
+        ensureOpen();
+        SelectorKey old = keyAt(fd);
+        if (old != null) {
+            throw new IllegalArgumentException(
+                    describe(fileobj, fd) + " is already registered (as " + old.fileobj() + "); use modify() to change it");
+        }
+        beforeRegister(fd);
+        osRegister(fd, events);
+        SelectorKey key = new SelectorKey(fileobj, fd, events, data);
+        store(fd, key);
+        return key;
+    }
+
+    /** Hook for backends with limits on fd values (select): throws before anything is registered. */
+    void beforeRegister(int fd) {}
+
+    @Override
+    public final SelectorKey unregister(int fd) throws IOException {
+        checkFd(fd);
+        return doUnregister(requireKey(fd));
+    }
+
+    @Override
+    public final SelectorKey unregister(Selectable file) throws IOException {
+        return doUnregister(lookup(file));
+    }
+
+    private SelectorKey doUnregister(SelectorKey key) throws IOException {
+        keys[key.fd()] = null;
+        count--;
+        osUnregister(key.fd(), key.events());
+        return key;
+    }
+
+    @Override
+    public final SelectorKey modify(int fd, int events, Object data) throws IOException {
+        checkFd(fd);
+        checkEvents(events);
+        return doModify(requireKey(fd), events, data);
+    }
+
+    @Override
+    public final SelectorKey modify(Selectable file, int events, Object data) throws IOException {
+        checkEvents(events);
+        return doModify(lookup(file), events, data);
+    }
+
+    private SelectorKey doModify(SelectorKey old, int events, Object data) throws IOException {
+        if (events != old.events()) {
+            osModify(old.fd(), old.events(), events);
+        } else if (data == old.data()) {
+            return old;
+        }
+        SelectorKey key = new SelectorKey(old.fileobj(), old.fd(), events, data);
+        keys[old.fd()] = key;
+        return key;
+    }
+
+    @Override
+    public final SelectorKey getKey(int fd) {
+        checkFd(fd);
+        return requireKey(fd);
+    }
+
+    @Override
+    public final SelectorKey getKey(Selectable file) {
+        return lookup(file);
+    }
+
+    @Override
+    public final Map<Integer, SelectorKey> getMap() {
+        ensureOpen();
+        return mapView;
+    }
+
+    // ---- selecting ---------------------------------------------------------------------------
+
+    @Override
+    public final List<ReadyEvent> select() throws IOException {
+        return select(null);
+    }
+
+    @Override
+    public final List<ReadyEvent> select(Duration timeout) throws IOException {
+        List<ReadyEvent> ready = new ArrayList<>();
+        select(timeout, (key, events) -> ready.add(new ReadyEvent(key, events)));
+        return ready;
+    }
+
+    @Override
+    public final int select(Duration timeout, ReadyHandler handler) throws IOException {
+        ensureOpen();
+        long timeoutNanos = timeoutNanos(timeout);
+        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+        long wait = timeoutNanos;
+        while (true) {
+            int n = osWait(wait);
+            boolean woken = false;
+            int handed = 0;
+            for (int i = 0; i < n; i++) {
+                int fd = readyFd(i);
+                if (fd == waker.fd()) {
+                    woken = true;
+                    waker.drain();
+                    continue;
+                }
+                SelectorKey key = keyAt(fd);
+                if (key == null) {
+                    continue; // unregistered since, or a stale event of a closed fd
+                }
+                int ready = readyEvents(i) & key.events();
+                if (ready != 0) {
+                    handed++;
+                    handler.ready(key, ready);
+                    if (closed) {
+                        return handed; // the handler closed us: the native ready list is gone
+                    }
+                }
+            }
+            if (handed > 0 || woken || timeoutNanos == 0) {
+                return handed;
+            }
+            if (timeoutNanos > 0) {
+                // Interrupted, only stale events, or the clock woke us early: wait out the rest.
+                wait = deadline - System.nanoTime();
+                if (wait <= 0) {
+                    return 0;
+                }
+            }
+        }
+    }
+
+    /** Rounds a wait up to whole milliseconds, so that it never ends early; BLOCK stays -1. */
+    static int toMillis(long timeoutNanos) {
+        if (timeoutNanos < 0) {
+            return -1;
+        }
+        long ms = timeoutNanos / 1_000_000 + (timeoutNanos % 1_000_000 != 0 ? 1 : 0);
+        return (int) Math.min(ms, Integer.MAX_VALUE);
+    }
+
+    private static long timeoutNanos(Duration timeout) {
+        if (timeout == null) {
+            return BLOCK;
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            return 0;
+        }
+        // Saturates: a timeout of centuries is as good as blocking, but stays a timeout.
+        return timeout.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L - 1 ? Long.MAX_VALUE : timeout.toNanos();
+    }
+
+    // ---- lifecycle ---------------------------------------------------------------------------
+
+    @Override
+    public final void wakeup() {
+        waker.wakeup();
+    }
+
+    @Override
+    public final void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        keys = NO_KEYS;
+        count = 0;
+        try {
+            osClose();
+        } finally {
+            waker.close();
+        }
+    }
+
+    final void ensureOpen() {
+        if (closed) {
+            throw new ClosedSelectorException();
+        }
+    }
+
+    final boolean isClosed() {
+        return closed;
+    }
+
+    // ---- key table ---------------------------------------------------------------------------
+
+    private SelectorKey keyAt(int fd) {
+        SelectorKey[] k = keys;
+        return fd < k.length ? k[fd] : null;
+    }
+
+    private void store(int fd, SelectorKey key) {
+        if (fd >= keys.length) {
+            keys = Arrays.copyOf(keys, Math.max(fd + 1, keys.length * 2));
+        }
+        keys[fd] = key;
+        count++;
+    }
+
+    private SelectorKey requireKey(int fd) {
+        ensureOpen();
+        SelectorKey key = keyAt(fd);
+        if (key == null) {
+            throw new NoSuchElementException("fd " + fd + " is not registered");
+        }
+        return key;
+    }
+
+    /** Python's _fileobj_lookup: by fd, or by identity when the file is already closed. */
+    private SelectorKey lookup(Selectable file) {
+        ensureOpen();
+        int fd = file.fileno();
+        if (fd >= 0) {
+            SelectorKey key = keyAt(fd);
+            if (key == null) {
+                throw new NoSuchElementException(file + " (fd " + fd + ") is not registered");
+            }
+            return key;
+        }
+        SelectorKey key = findByIdentity(file);
+        if (key == null) {
+            throw new IllegalArgumentException(file + " is closed (fileno() = " + fd + ") and not registered");
+        }
+        return key;
+    }
+
+    private SelectorKey findByIdentity(Object fileobj) {
+        for (SelectorKey key : keys) {
+            if (key != null && key.fileobj() == fileobj) {
+                return key;
+            }
+        }
+        return null;
+    }
+
+    private static void checkFd(int fd) {
+        if (fd < 0) {
+            throw new IllegalArgumentException("invalid fd " + fd + ": a file descriptor is >= 0");
+        }
+    }
+
+    private static void checkEvents(int events) {
+        if (events == 0 || (events & ~(EVENT_READ | EVENT_WRITE)) != 0) {
+            throw new IllegalArgumentException(
+                    "invalid events 0x" + Integer.toHexString(events) + ": use EVENT_READ, EVENT_WRITE or both");
+        }
+    }
+
+    private static String describe(Object fileobj, int fd) {
+        return fileobj instanceof Integer ? "fd " + fd : fileobj + " (fd " + fd + ")";
+    }
+
+    /** The live, read-only fd -> key view of {@link #getMap()}. */
+    private final class MapView extends AbstractMap<Integer, SelectorKey> {
+        @Override
+        public SelectorKey get(Object k) {
+            return k instanceof Integer fd && fd >= 0 ? keyAt(fd) : null;
+        }
+
+        @Override
+        public boolean containsKey(Object k) {
+            return get(k) != null;
+        }
+
+        @Override
+        public int size() {
+            return count;
+        }
+
+        @Override
+        public Set<Entry<Integer, SelectorKey>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public int size() {
+                    return count;
+                }
+
+                @Override
+                public Iterator<Entry<Integer, SelectorKey>> iterator() {
+                    return new Iterator<>() {
+                        private final SelectorKey[] snapshot = keys;
+                        private int next;
+
+                        @Override
+                        public boolean hasNext() {
+                            while (next < snapshot.length && snapshot[next] == null) {
+                                next++;
+                            }
+                            return next < snapshot.length;
+                        }
+
+                        @Override
+                        public Entry<Integer, SelectorKey> next() {
+                            if (!hasNext()) {
+                                throw new NoSuchElementException();
+                            }
+                            SelectorKey k = snapshot[next++];
+                            return new SimpleImmutableEntry<>(k.fd(), k);
+                        }
+                    };
+                }
+            };
+        }
+    }
+}

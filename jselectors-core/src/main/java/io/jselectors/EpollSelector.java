@@ -1,0 +1,151 @@
+package io.jselectors;
+
+import io.jselectors.internal.os.Epoll;
+import io.jselectors.internal.os.Errno;
+import io.jselectors.internal.os.Platform;
+import io.jselectors.internal.os.Unistd;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The Linux epoll backend: O(ready) waits, any number of fds. Timeouts have nanosecond granularity
+ * where the kernel has {@code epoll_pwait2} (Linux 5.11+), millisecond granularity otherwise.
+ */
+public final class EpollSelector extends BaseSelector {
+    private static final int INITIAL_EVENTS = 64;
+
+    private int epfd = -1;
+    /** One epoll_event for epoll_ctl, and the timespec for epoll_pwait2; live as long as this selector. */
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment ctlEvent = arena.allocate(Epoll.EVENT);
+    private final MemorySegment timespec = arena.allocate(Epoll.TIMESPEC);
+    /** The ready array, replaced (with its own arena) when a wait fills it. */
+    private Arena eventsArena;
+    private MemorySegment events;
+    private int capacity;
+    private int lastCount;
+
+    private EpollSelector() throws IOException {
+        super();
+        try {
+            epfd = Epoll.create1(Epoll.EPOLL_CLOEXEC);
+            allocateEvents(INITIAL_EVENTS);
+            ctl(Epoll.EPOLL_CTL_ADD, wakeupFd(), Epoll.EPOLLIN);
+        } catch (IOException | RuntimeException e) {
+            close(); // frees whatever was made: the wakeup fd, the arenas, the epoll fd
+            throw e;
+        }
+    }
+
+    /**
+     * Opens an epoll selector.
+     *
+     * @return a new selector
+     * @throws UnsupportedOperationException where there is no epoll (not Linux)
+     * @throws IOException                   if epoll_create1 fails (EMFILE, ENFILE, ENOMEM)
+     */
+    public static EpollSelector open() throws IOException {
+        if (!isAvailable()) {
+            throw new UnsupportedOperationException(
+                    "the epoll backend needs Linux; this is " + Platform.describe() + " (use Selector.open())");
+        }
+        return new EpollSelector();
+    }
+
+    /** @return true on Linux */
+    public static boolean isAvailable() {
+        return Epoll.isAvailable();
+    }
+
+    @Override
+    public String backend() {
+        return "epoll";
+    }
+
+    @Override
+    void osRegister(int fd, int events) throws IOException {
+        ctl(Epoll.EPOLL_CTL_ADD, fd, toEpoll(events));
+    }
+
+    @Override
+    void osModify(int fd, int oldEvents, int newEvents) throws IOException {
+        ctl(Epoll.EPOLL_CTL_MOD, fd, toEpoll(newEvents));
+    }
+
+    @Override
+    void osUnregister(int fd, int events) throws IOException {
+        int err = Epoll.ctlRaw(epfd, Epoll.EPOLL_CTL_DEL, fd, ctlEvent);
+        // EBADF: closed since. ENOENT: closed, and the number reused by a file we never saw. Both mean done.
+        if (err != 0 && err != Errno.EBADF && err != Errno.ENOENT) {
+            throw Errno.exception("epoll_ctl(DEL, fd=" + fd + ")", err);
+        }
+    }
+
+    @Override
+    int osWait(long timeoutNanos) throws IOException {
+        if (lastCount == capacity) {
+            allocateEvents(capacity * 2); // the last wait filled the array: more may be ready
+        }
+        int n;
+        if (timeoutNanos > 0 && Epoll.hasPwait2()) {
+            Epoll.setTimespec(timespec, timeoutNanos);
+            n = Epoll.pwait2(epfd, events, timespec);
+        } else {
+            n = Epoll.waitMillis(epfd, events, toMillis(timeoutNanos));
+        }
+        lastCount = Math.max(n, 0);
+        return n;
+    }
+
+    @Override
+    int readyFd(int i) {
+        return (int) Epoll.data(events, i);
+    }
+
+    @Override
+    int readyEvents(int i) {
+        int raw = Epoll.events(events, i);
+        int ready = 0;
+        if ((raw & ~Epoll.EPOLLOUT) != 0) {
+            ready |= EVENT_READ; // readable, or an error or hang-up the next read will report
+        }
+        if ((raw & ~Epoll.EPOLLIN) != 0) {
+            ready |= EVENT_WRITE;
+        }
+        return ready;
+    }
+
+    @Override
+    void osClose() throws IOException {
+        try {
+            if (epfd >= 0) {
+                Unistd.close(epfd);
+            }
+        } finally {
+            if (eventsArena != null) {
+                eventsArena.close();
+            }
+            arena.close();
+        }
+    }
+
+    private void ctl(int op, int fd, int epollEvents) throws IOException {
+        Epoll.set(ctlEvent, 0, epollEvents, fd);
+        Epoll.ctl(epfd, op, fd, ctlEvent);
+    }
+
+    private void allocateEvents(int n) {
+        Arena next = Arena.ofShared();
+        events = next.allocate(Epoll.EVENT_SIZE * n, 8);
+        if (eventsArena != null) {
+            eventsArena.close();
+        }
+        eventsArena = next;
+        capacity = n;
+    }
+
+    private static int toEpoll(int events) {
+        return ((events & EVENT_READ) != 0 ? Epoll.EPOLLIN : 0) | ((events & EVENT_WRITE) != 0 ? Epoll.EPOLLOUT : 0);
+    }
+}

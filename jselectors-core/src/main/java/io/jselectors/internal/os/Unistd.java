@@ -1,0 +1,133 @@
+package io.jselectors.internal.os;
+
+import static io.jselectors.internal.os.Native.C_INT;
+import static io.jselectors.internal.os.Native.C_POINTER;
+import static io.jselectors.internal.os.Native.C_SIZE_T;
+
+import io.jselectors.ErrnoException;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/** {@code read}, {@code write}, {@code close} and {@code pipe2} from {@code <unistd.h>}. */
+public final class Unistd {
+    /** Returned by {@link #read} and {@link #write} when a non-blocking fd would block (EAGAIN). */
+    public static final long WOULD_BLOCK = -1;
+
+    /** {@code O_NONBLOCK} for pipe2 and fcntl. */
+    public static final int O_NONBLOCK = Platform.isLinux() ? 0x800 : 0x4;
+    /** {@code O_CLOEXEC} for pipe2. */
+    public static final int O_CLOEXEC = Platform.isLinux() ? 0x80000 : 0x1000000;
+
+    private static final MethodHandle READ =
+            Native.downcall("read", FunctionDescriptor.of(C_SIZE_T, C_INT, C_POINTER, C_SIZE_T));
+    private static final MethodHandle WRITE =
+            Native.downcall("write", FunctionDescriptor.of(C_SIZE_T, C_INT, C_POINTER, C_SIZE_T));
+    private static final MethodHandle CLOSE = Native.downcall("close", FunctionDescriptor.of(C_INT, C_INT));
+    private static final MethodHandle PIPE2 =
+            Native.downcall("pipe2", FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
+
+    private Unistd() {}
+
+    /**
+     * Reads up to {@code buf.byteSize()} bytes. EINTR is retried.
+     *
+     * @param fd  the descriptor
+     * @param buf where the bytes land; its size bounds the read
+     * @return the count read (0 at end of file), or {@link #WOULD_BLOCK}
+     * @throws ErrnoException on any other error
+     */
+    public static long read(int fd, MemorySegment buf) throws ErrnoException {
+        MemorySegment st = Native.errnoState();
+        while (true) {
+            long n;
+            try {
+                n = (long) READ.invokeExact(st, fd, buf, buf.byteSize());
+            } catch (Throwable t) {
+                throw Native.linkageFailure(t);
+            }
+            if (n >= 0) {
+                return n;
+            }
+            int e = Native.errno(st);
+            if (e == Errno.EAGAIN) {
+                return WOULD_BLOCK;
+            }
+            if (e != Errno.EINTR) {
+                throw Native.error("read", fd, st);
+            }
+        }
+    }
+
+    /**
+     * Writes up to {@code buf.byteSize()} bytes. EINTR is retried.
+     *
+     * @param fd  the descriptor
+     * @param buf the bytes; its size bounds the write
+     * @return the count written, or {@link #WOULD_BLOCK}
+     * @throws ErrnoException on any other error (EPIPE for a closed reader)
+     */
+    public static long write(int fd, MemorySegment buf) throws ErrnoException {
+        MemorySegment st = Native.errnoState();
+        while (true) {
+            long n;
+            try {
+                n = (long) WRITE.invokeExact(st, fd, buf, buf.byteSize());
+            } catch (Throwable t) {
+                throw Native.linkageFailure(t);
+            }
+            if (n >= 0) {
+                return n;
+            }
+            int e = Native.errno(st);
+            if (e == Errno.EAGAIN) {
+                return WOULD_BLOCK;
+            }
+            if (e != Errno.EINTR) {
+                throw Native.error("write", fd, st);
+            }
+        }
+    }
+
+    /**
+     * Closes a descriptor. EINTR is not retried: on Linux the fd is closed whatever close returns.
+     *
+     * @param fd the descriptor
+     * @throws ErrnoException on EBADF or an I/O error reported at close
+     */
+    public static void close(int fd) throws ErrnoException {
+        MemorySegment st = Native.errnoState();
+        int r;
+        try {
+            r = (int) CLOSE.invokeExact(st, fd);
+        } catch (Throwable t) {
+            throw Native.linkageFailure(t);
+        }
+        if (r < 0 && Native.errno(st) != Errno.EINTR) {
+            throw Native.error("close", fd, st);
+        }
+    }
+
+    /**
+     * Creates a pipe.
+     *
+     * @param fds   two C ints: [0] receives the read end, [1] the write end
+     * @param flags {@link #O_NONBLOCK} and/or {@link #O_CLOEXEC}
+     * @throws ErrnoException on EMFILE, ENFILE, ...
+     */
+    public static void pipe2(MemorySegment fds, int flags) throws ErrnoException {
+        if (fds.byteSize() < 2 * C_INT.byteSize()) {
+            throw new IllegalArgumentException("pipe2 needs room for two ints, got " + fds.byteSize() + " bytes");
+        }
+        MemorySegment st = Native.errnoState();
+        int r;
+        try {
+            r = (int) PIPE2.invokeExact(st, fds, flags);
+        } catch (Throwable t) {
+            throw Native.linkageFailure(t);
+        }
+        if (r < 0) {
+            throw Native.error("pipe2(flags=0x" + Integer.toHexString(flags) + ")", st);
+        }
+    }
+}

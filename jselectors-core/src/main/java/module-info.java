@@ -1,0 +1,7 @@
+/**
+ * jselectors: Python's {@code selectors} for Java, on epoll, poll and select through the Foreign
+ * Function and Memory API. Start with {@link io.jselectors.Selector#open()}.
+ */
+module io.jselectors {
+    exports io.jselectors;
+}
