@@ -128,6 +128,7 @@ public final class CompareCommand implements Callable<Integer> {
         }
 
         int cores = Runtime.getRuntime().availableProcessors();
+        String machine = machine(); // before pinning, which makes this JVM see one CPU
         boolean pin = !noPin && cores >= 2 && CommandResolver.onPath("taskset") != null;
         int clientCore = 0;
         int serverCore = 1;
@@ -170,7 +171,7 @@ public final class CompareCommand implements Callable<Integer> {
 
         List<String> header = new ArrayList<>();
         header.add("Command: `bin/jselectors-bench compare" + (quick ? " --quick" : "") + "` — started " + started);
-        header.add("Machine: " + machine() + "; load average before " + loadBefore + ", after " + loadAfter);
+        header.add("Machine: " + machine + "; load average before " + loadBefore + ", after " + loadAfter);
         header.add("Pinning: " + (pin ? "each server on CPU " + serverCore + " (taskset), the load generator on CPU "
                 + clientCore : "none"));
         header.add("Load generator: one thread, JDK NIO Selector, closed loop, every echoed byte verified;"

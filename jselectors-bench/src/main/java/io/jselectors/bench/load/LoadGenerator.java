@@ -128,7 +128,7 @@ public final class LoadGenerator {
                     histogram.reset();
                     completed0 = completed;
                     server0 = serverCpu();
-                    client0 = ProcStat.treeCpu(ProcessHandle.current().pid());
+                    client0 = ProcStat.processCpu(ProcessHandle.current().pid());
                 }
                 long waitMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis((measuring ? end : measureStart) - now));
                 selector.select(this::onReady, Math.min(waitMs, 100));
@@ -147,7 +147,7 @@ public final class LoadGenerator {
             }
             long measured = completed - completed0;
             ProcStat.Cpu serverCpu = server0 == null ? null : serverCpu().minus(server0);
-            ProcStat.Cpu clientCpu = ProcStat.treeCpu(ProcessHandle.current().pid()).minus(client0);
+            ProcStat.Cpu clientCpu = ProcStat.processCpu(ProcessHandle.current().pid()).minus(client0);
             long rss = config.serverPid() > 0 ? ProcStat.treeRssBytes(config.serverPid()) : 0;
             double seconds = (now - measureStart) / 1e9;
             measuring = false;

@@ -112,6 +112,17 @@ public final class ProcStat {
     }
 
     /**
+     * CPU time of one process alone (all its threads, not its children).
+     *
+     * @param pid the process
+     * @return its times
+     * @throws IOException if the process is gone
+     */
+    public static Cpu processCpu(long pid) throws IOException {
+        return parseStat(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+    }
+
+    /**
      * Resident memory of a process and all its living descendants.
      *
      * @param pid the process
