@@ -147,8 +147,10 @@ public final class CompareCommand implements Callable<Integer> {
         ProgressBar bar = noProgress ? null : new ProgressBarBuilder().setTaskName("compare").setInitialMax(total)
                 .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
         try {
-            for (Map.Entry<String, CommandResolver.Resolved> e : runnable.entrySet()) {
-                for (Scenario s : scenarios) {
+            // Scenario by scenario, every server in turn: a burst of load from elsewhere on the machine
+            // then hits one scenario's cells across servers rather than one server's whole column.
+            for (Scenario s : scenarios) {
+                for (Map.Entry<String, CommandResolver.Resolved> e : runnable.entrySet()) {
                     if (bar != null) {
                         bar.setExtraMessage(e.getKey() + " " + s.id());
                     }

@@ -172,7 +172,7 @@ final class Report {
                 .mapToDouble(JmhSelectRun.Row::bytesPerOp).filter(Double::isFinite).max().orElse(Double.NaN);
         if (Double.isFinite(worst)) {
             row("0 bytes allocated per select(Duration, ReadyHandler)",
-                    String.format(Locale.ROOT, "at most %.3f B/op over all our select cells", worst), worst < 0.5);
+                    String.format(Locale.ROOT, "at most %.3f B/op over all our select cells", worst), worst < 0.1);
         }
     }
 

@@ -88,7 +88,7 @@ final class SocketSet implements AutoCloseable {
     private static MethodHandle fdGetter() {
         try {
             Class<?> selCh = Class.forName("sun.nio.ch.SelChImpl");
-            MethodHandle h = MethodHandles.publicLookup().findVirtual(selCh, "getFDVal", MethodType.methodType(int.class));
+            MethodHandle h = MethodHandles.lookup().findVirtual(selCh, "getFDVal", MethodType.methodType(int.class));
             return h.asType(MethodType.methodType(int.class, Object.class));
         } catch (ReflectiveOperationException | IllegalAccessError e) {
             throw new IllegalStateException("cannot reach sun.nio.ch.SelChImpl.getFDVal(): run the JVM with "
