@@ -52,6 +52,16 @@ public class NativeStream implements Selectable, Closeable {
     private volatile int fd;
     private final boolean socket;
 
+    /*
+     * The last direct buffer read into and written from, with a segment over its whole capacity.
+     * MemorySegment.ofBuffer allocates (32 bytes a call, measured), so a loop reusing one buffer per
+     * direction gets its segment from here; a slice of it costs nothing once compiled.
+     */
+    private ByteBuffer readBuf;
+    private MemorySegment readSeg;
+    private ByteBuffer writeBuf;
+    private MemorySegment writeSeg;
+
     NativeStream(int fd, boolean socket) {
         this.fd = fd;
         this.socket = socket;
@@ -136,8 +146,11 @@ public class NativeStream implements Selectable, Closeable {
         }
         int n;
         if (dst.isDirect()) {
-            n = readResult(Unistd.read(fd, MemorySegment.ofBuffer(dst)));
-            Reference.reachabilityFence(dst);
+            if (dst != readBuf) {
+                readSeg = wholeSegment(dst);
+                readBuf = dst;
+            }
+            n = readResult(Unistd.read(fd, readSeg.asSlice(pos, rem)));
         } else {
             n = readHeap(fd, MemorySegment.ofBuffer(dst), 0, rem);
         }
@@ -145,6 +158,11 @@ public class NativeStream implements Selectable, Closeable {
             dst.position(pos + n);
         }
         return n;
+    }
+
+    /** A segment over a direct buffer's whole capacity, whatever its position and limit. */
+    private static MemorySegment wholeSegment(ByteBuffer direct) {
+        return MemorySegment.ofBuffer(direct.duplicate().clear());
     }
 
     private static int readHeap(int fd, MemorySegment dst, long offset, long size) throws ErrnoException {
@@ -200,8 +218,11 @@ public class NativeStream implements Selectable, Closeable {
         }
         long n;
         if (src.isDirect()) {
-            n = writeNative(fd, MemorySegment.ofBuffer(src));
-            Reference.reachabilityFence(src);
+            if (src != writeBuf) {
+                writeSeg = wholeSegment(src);
+                writeBuf = src;
+            }
+            n = writeNative(fd, writeSeg.asSlice(pos, rem));
             n = n == Unistd.WOULD_BLOCK ? 0 : n;
         } else {
             n = writeHeap(fd, MemorySegment.ofBuffer(src), 0, rem);
@@ -374,7 +395,7 @@ public class NativeStream implements Selectable, Closeable {
      */
     @Override
     public void close() throws IOException {
-        int old = (int) FD.getAndSet(this, -1);
+        int old = takeFd();
         if (old >= 0) {
             Unistd.close(old);
         }
@@ -386,7 +407,12 @@ public class NativeStream implements Selectable, Closeable {
      * @return the descriptor, or -1 when already closed
      */
     final int takeFd() {
-        return (int) FD.getAndSet(this, -1);
+        int old = (int) FD.getAndSet(this, -1);
+        if (old >= 0) {
+            readBuf = writeBuf = null;
+            readSeg = writeSeg = null;
+        }
+        return old;
     }
 
     /**
