@@ -407,12 +407,8 @@ public class NativeStream implements Selectable, Closeable {
      * @return the descriptor, or -1 when already closed
      */
     final int takeFd() {
-        int old = (int) FD.getAndSet(this, -1);
-        if (old >= 0) {
-            readBuf = writeBuf = null;
-            readSeg = writeSeg = null;
-        }
-        return old;
+        // The cached buffers stay: clearing them could race with a read still running on another thread.
+        return (int) FD.getAndSet(this, -1);
     }
 
     /**
