@@ -31,7 +31,9 @@ final class Report {
         md.append('\n');
         md.append("Ratios in parentheses are to **").append(reference)
                 .append("** in the same run (1.00x = the same; for CPU, latency and memory lower is better,"
-                        + " for throughput higher is better).\n\n");
+                        + " for throughput higher is better). *bound by*: the side that used >= 90% of its core;"
+                        + " *neither*: both sides spent time waiting, on each other (too few messages in flight to keep"
+                        + " both busy) or for a CPU something else on the machine had; compare CPU per message there.\n\n");
         for (Scenario s : scenarios) {
             if (s.idleOnly()) {
                 idleTable(s);
@@ -40,6 +42,7 @@ final class Report {
             }
         }
         targets();
+        loadGenerator();
         if (!jmh.isEmpty()) {
             jmhTable();
         }
@@ -51,8 +54,8 @@ final class Report {
         md.append(String.format(Locale.ROOT, "%d B messages, %d connections, %d in flight each%s; %s warmup, %s measured.%n%n",
                 s.size(), s.connections(), s.pipeline(), s.idle() > 0 ? ", plus " + s.idle() + " idle connections" : "",
                 secs(s.warmup().toMillis()), secs(s.duration().toMillis())));
-        md.append("| server | msg/s | MB/s | p50 us | p99 us | p99.9 us | server CPU us/msg | user us/msg | server CPU | client CPU | RSS MiB |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| server | msg/s | MB/s | p50 us | p99 us | p99.9 us | server CPU us/msg | user us/msg | server CPU | client CPU | bound by | RSS MiB |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
         Optional<CellResult> ref = cell(reference, s);
         for (String server : servers) {
             Optional<CellResult> c = cell(server, s);
@@ -62,7 +65,7 @@ final class Report {
             md.append("| ").append(server).append(server.equals(reference) ? " (ref)" : "");
             if (!c.get().ok()) {
                 md.append(" | FAILED: ").append(c.get().failure().replace("|", "/").replace("\n", " "))
-                        .append(" |||||||||| \n");
+                        .append(" ||||||||||| \n");
                 continue;
             }
             md.append(" | ").append(fig(c, ref, r -> r.messagesPerSecond(), "%,.0f"));
@@ -74,6 +77,7 @@ final class Report {
             md.append(" | ").append(fig(c, ref, LoadResult::serverUserMicrosPerMessage, "%.2f"));
             md.append(" | ").append(pct(c.get().load().serverCpuShare()));
             md.append(" | ").append(pct(c.get().load().clientCpuShare()));
+            md.append(" | ").append(boundBy(c.get().load()));
             md.append(" | ").append(fig(c, ref, r -> r.serverRssBytes() / 1048576.0, "%.0f"));
             md.append(" |\n");
         }
@@ -126,6 +130,38 @@ final class Report {
         }
         if (!jmh.isEmpty()) {
             jmhTargets();
+        }
+        md.append('\n');
+    }
+
+    /** Shows whether the load generator, rather than a server, was the limit, and what a message costs it. */
+    private void loadGenerator() {
+        md.append("## Was the load generator the limit?\n\n");
+        md.append("| scenario | cells bound by client / server / both / neither | client CPU us/msg (min-max over servers) |\n");
+        md.append("|---|---|---|\n");
+        for (Scenario s : scenarios) {
+            if (s.idleOnly()) {
+                continue;
+            }
+            int[] n = new int[4];
+            double lo = Double.MAX_VALUE;
+            double hi = 0;
+            for (CellResult c : cells) {
+                if (!c.scenario().equals(s) || !c.ok() || c.load().messages() == 0) {
+                    continue;
+                }
+                switch (boundBy(c.load())) {
+                    case "client" -> n[0]++;
+                    case "server" -> n[1]++;
+                    case "both" -> n[2]++;
+                    default -> n[3]++;
+                }
+                double us = c.load().clientCpu().totalSeconds() * 1e6 / c.load().messages();
+                lo = Math.min(lo, us);
+                hi = Math.max(hi, us);
+            }
+            md.append(String.format(Locale.ROOT, "| %s | %d / %d / %d / %d | %s |%n", s.id(), n[0], n[1], n[2], n[3],
+                    hi == 0 ? "n/a" : String.format(Locale.ROOT, "%.2f - %.2f", lo, hi)));
         }
         md.append('\n');
     }
@@ -216,6 +252,13 @@ final class Report {
             }
         }
         return s;
+    }
+
+    /** Which side ran out of CPU: the one at >= 90% of its core; neither means the machine was busy elsewhere. */
+    static String boundBy(LoadResult r) {
+        boolean server = r.serverCpuShare() >= 0.9;
+        boolean client = r.clientCpuShare() >= 0.9;
+        return server && client ? "both" : server ? "server" : client ? "client" : "neither";
     }
 
     private static String pct(double share) {
