@@ -62,6 +62,12 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--no-jmh", description = "Skips the JMH select benchmarks.")
     boolean noJmh;
 
+    @Option(names = "--jmh-include", description = "JMH include regex (default: the select, registration and wakeup benchmarks).")
+    String jmhInclude = JmhSelectRun.DEFAULT_INCLUDE;
+
+    @Option(names = "--jmh-param", paramLabel = "NAME=V1,V2", description = "JMH parameter override, e.g. n=10,10000.")
+    List<String> jmhParams = new ArrayList<>();
+
     @Option(names = "--reference", description = "The server ratios are taken to (default: jselectors-echo if it runs, else jselectors-selector).")
     String reference;
 
@@ -123,8 +129,8 @@ public final class CompareCommand implements Callable<Integer> {
 
         List<JmhSelectRun.Row> jmh = List.of();
         if (!quick && !noJmh) {
-            System.out.println("JMH: select benchmarks (about 3 minutes)...");
-            jmh = JmhSelectRun.run();
+            System.out.println("JMH: select, registration and wakeup benchmarks (about 4 minutes)...");
+            jmh = JmhSelectRun.run(jmhInclude, jmhParams);
         }
 
         int cores = Runtime.getRuntime().availableProcessors();
