@@ -59,6 +59,10 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "5s", description = "Measured time of each load cell (default ${DEFAULT-VALUE}).")
     String duration;
 
+    @Option(names = "--repeat", defaultValue = "1", description = "Runs the whole matrix N times and keeps, per server"
+            + " and scenario, the run with the median server CPU per message (default ${DEFAULT-VALUE}).")
+    int repeat;
+
     @Option(names = "--no-jmh", description = "Skips the JMH select benchmarks.")
     boolean noJmh;
 
@@ -70,6 +74,9 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--reference", description = "The server ratios are taken to (default: jselectors-echo if it runs, else jselectors-selector).")
     String reference;
+
+    @Option(names = "--no-profile", description = "Skips the JFR profile of the reference server (an extra cell after the matrix).")
+    boolean noProfile;
 
     @Option(names = "--no-pin", description = "Does not pin the servers and the load generator to cores.")
     boolean noPin;
@@ -148,25 +155,27 @@ public final class CompareCommand implements Callable<Integer> {
                 : Scenario.full(EchoLoadCommand.parseDuration(warmup), EchoLoadCommand.parseDuration(duration));
         String started = ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME);
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
-        List<CellResult> cells = new ArrayList<>();
-        int total = runnable.size() * scenarios.size();
+        List<CellResult> all = new ArrayList<>();
+        int total = runnable.size() * scenarios.size() * Math.max(1, repeat);
         ProgressBar bar = noProgress ? null : new ProgressBarBuilder().setTaskName("compare").setInitialMax(total)
                 .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
         try {
             // Scenario by scenario, every server in turn: a burst of load from elsewhere on the machine
             // then hits one scenario's cells across servers rather than one server's whole column.
-            for (Scenario s : scenarios) {
-                for (Map.Entry<String, CommandResolver.Resolved> e : runnable.entrySet()) {
-                    if (bar != null) {
-                        bar.setExtraMessage(e.getKey() + " " + s.id());
-                    }
-                    CellResult r = runCell(e.getKey(), e.getValue(), s, pin ? serverCore : -1, work);
-                    cells.add(r);
-                    if (bar != null) {
-                        bar.step();
-                    }
-                    if (!r.ok()) {
-                        System.err.println("\n" + e.getKey() + " " + s.id() + ": FAILED: " + r.failure());
+            for (int round = 0; round < Math.max(1, repeat); round++) {
+                for (Scenario s : scenarios) {
+                    for (Map.Entry<String, CommandResolver.Resolved> e : runnable.entrySet()) {
+                        if (bar != null) {
+                            bar.setExtraMessage(e.getKey() + " " + s.id());
+                        }
+                        CellResult r = runCell(e.getKey(), e.getValue(), s, pin ? serverCore : -1, work);
+                        all.add(r);
+                        if (bar != null) {
+                            bar.step();
+                        }
+                        if (!r.ok()) {
+                            System.err.println("\n" + e.getKey() + " " + s.id() + ": FAILED: " + r.failure());
+                        }
                     }
                 }
             }
@@ -175,11 +184,22 @@ public final class CompareCommand implements Callable<Integer> {
                 bar.close();
             }
         }
+        List<CellResult> cells = medians(all, scenarios, runnable.keySet());
+        String profile = "";
+        if (!quick && !noProfile && runnable.containsKey(ref)) {
+            Scenario pp1000 = scenarios.stream().filter(s -> s.id().equals("pp-1000")).findFirst().orElse(scenarios.get(0));
+            System.out.println("profiling " + ref + " under " + pp1000.id() + " with JFR...");
+            profile = Profiler.profile(ref, runnable.get(ref), pp1000, pin ? serverCore : -1, work);
+        }
         String loadAfter = Files.readString(Path.of("/proc/loadavg")).strip();
 
         List<String> header = new ArrayList<>();
         header.add("Command: `bin/jselectors-bench compare" + (quick ? " --quick" : "") + "` — started " + started);
         header.add("Machine: " + machine + "; load average before " + loadBefore + ", after " + loadAfter);
+        if (repeat > 1) {
+            header.add("Repeat: the matrix ran " + repeat + " times; each figure is from the run with the median server"
+                    + " CPU per message (all runs are in the .jsonl file)");
+        }
         header.add("Pinning: " + (pin ? "each server on CPU " + serverCore + " (taskset), the load generator on CPU "
                 + clientCore : "none"));
         header.add("Load generator: one thread, JDK NIO Selector, closed loop, every echoed byte verified;"
@@ -188,13 +208,13 @@ public final class CompareCommand implements Callable<Integer> {
         notes.forEach(n -> header.add("Note: " + n));
         List<String> servers = new ArrayList<>(runnable.keySet());
         String text = new Report(scenarios, servers, cells, ref, jmh)
-                .render("jselectors echo comparison, " + base, header);
+                .render("jselectors echo comparison, " + base, header) + profile;
         Files.createDirectories(outDir);
         Path md = outDir.resolve(base + ".md");
         Files.writeString(md, text);
         Path json = outDir.resolve(base + ".jsonl");
         StringBuilder lines = new StringBuilder();
-        for (CellResult c : cells) {
+        for (CellResult c : all) {
             lines.append("{\"server\":\"").append(c.server()).append("\",\"scenario\":\"").append(c.scenario().id())
                     .append("\",\"emptyRssBytes\":").append(c.emptyRssBytes()).append(",\"result\":")
                     .append(c.ok() ? c.load().toJson() : "null").append(",\"failure\":")
@@ -207,6 +227,30 @@ public final class CompareCommand implements Callable<Integer> {
         System.out.println("wrote " + md + ", " + json + ", " + charts.stream().map(Path::toString).toList()
                 + "; server logs in " + work);
         return cells.stream().allMatch(CellResult::ok) ? 0 : 3;
+    }
+
+    /** Per server and scenario: a failure if any run failed, else the run with the median server CPU per message. */
+    static List<CellResult> medians(List<CellResult> all, List<Scenario> scenarios, java.util.Collection<String> servers) {
+        List<CellResult> out = new ArrayList<>();
+        for (Scenario s : scenarios) {
+            for (String server : servers) {
+                List<CellResult> runs = all.stream().filter(c -> c.server().equals(server) && c.scenario().equals(s))
+                        .toList();
+                if (runs.isEmpty()) {
+                    continue;
+                }
+                var failed = runs.stream().filter(c -> !c.ok()).findFirst();
+                if (failed.isPresent()) {
+                    out.add(failed.get());
+                    continue;
+                }
+                List<CellResult> sorted = new ArrayList<>(runs);
+                sorted.sort(java.util.Comparator.comparingDouble(
+                        c -> s.idleOnly() ? c.serverCpuSeconds() : c.load().serverCpuMicrosPerMessage()));
+                out.add(sorted.get((sorted.size() - 1) / 2));
+            }
+        }
+        return out;
     }
 
     private static CellResult runCell(String server, CommandResolver.Resolved cmd, Scenario s, int core, Path work) {

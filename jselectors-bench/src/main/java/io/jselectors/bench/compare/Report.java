@@ -105,8 +105,9 @@ final class Report {
             md.append(" | ").append(String.format(Locale.ROOT, "%.0f", r.load().serverRssBytes() / 1048576.0));
             double above = r.rssAboveEmpty() / 1048576.0;
             md.append(" | ").append(String.format(Locale.ROOT, "%.1f", above));
-            ref.filter(CellResult::ok).filter(x -> x != r).ifPresent(x -> md.append(String.format(Locale.ROOT,
-                    " (%.2fx)", above / (x.rssAboveEmpty() / 1048576.0))));
+            // A ratio to a reference that grew by less than 1 MiB (or shrank: the JVM returns memory) says nothing.
+            ref.filter(CellResult::ok).filter(x -> x != r).filter(x -> x.rssAboveEmpty() >= 1L << 20)
+                    .ifPresent(x -> md.append(String.format(Locale.ROOT, " (%.2fx)", above / (x.rssAboveEmpty() / 1048576.0))));
             md.append(" |\n");
         }
         md.append('\n');
@@ -206,13 +207,26 @@ final class Report {
             }
             }
         }
-        double worst = jmh.stream().filter(r -> r.bench().equals("select") && !r.variant().startsWith("jdk"))
-                .mapToDouble(JmhSelectRun.Row::bytesPerOp).filter(Double::isFinite).max().orElse(Double.NaN);
-        if (Double.isFinite(worst)) {
-            // One object is at least 16 bytes: below 1 B/op no call allocates; the fraction is JMH's and the
-            // JIT's background spread over millions of calls.
-            row("0 bytes allocated per select(Duration, ReadyHandler) (no call allocates: < 1 B/op)",
-                    String.format(Locale.ROOT, "at most %.3f B/op over all our select cells", worst), worst < 1.0);
+        // One object is at least 16 bytes: below 1 B/op no call allocates. B/op is JMH's allocation over
+        // the whole fork divided by the operations, so a cell that runs few operations (poll over
+        // thousands of fds) shows JMH's own background allocation; the target is judged on cells of more
+        // than 100,000 operations a second.
+        StringBuilder per = new StringBuilder();
+        double worst = 0;
+        boolean any = false;
+        for (String backend : List.of("epoll", "poll", "select")) {
+            double w = jmh.stream().filter(x -> x.bench().equals("select") && x.variant().equals(backend)
+                            && x.nsPerOp() < 10_000)
+                    .mapToDouble(JmhSelectRun.Row::bytesPerOp).filter(Double::isFinite).max().orElse(Double.NaN);
+            if (Double.isFinite(w)) {
+                per.append(per.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%s %.3f", backend, w));
+                worst = Math.max(worst, w);
+                any = true;
+            }
+        }
+        if (any) {
+            row("0 bytes allocated per select(Duration, ReadyHandler) (no call allocates: < 1 B/op, cells > 100k ops/s)",
+                    "worst B/op: " + per, worst < 1.0);
         }
     }
 

@@ -35,13 +35,25 @@ final class ServerProcess implements AutoCloseable {
      * @throws IOException if it exits or does not listen within a minute (with the end of its log)
      */
     static ServerProcess start(List<String> command, int port, int core, Path log) throws IOException {
+        return start(command, port, core, log, java.util.Map.of());
+    }
+
+    /**
+     * Starts the server with extra environment variables.
+     *
+     * @see #start(List, int, int, Path)
+     */
+    static ServerProcess start(List<String> command, int port, int core, Path log, java.util.Map<String, String> env)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         if (core >= 0) {
             cmd.addAll(List.of("taskset", "-c", Integer.toString(core)));
         }
         cmd.addAll(command);
         Files.createDirectories(log.getParent());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         ServerProcess server = new ServerProcess(p, log, port);
         long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
         while (true) {

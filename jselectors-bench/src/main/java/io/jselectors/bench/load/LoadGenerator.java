@@ -78,7 +78,11 @@ public final class LoadGenerator {
         this.config = config;
         byte[] bytes = new byte[PERIOD + CHUNK];
         new Random(0x5EEDL).nextBytes(bytes);
-        System.arraycopy(bytes, 0, bytes, PERIOD, CHUNK); // wraps around: any window of CHUNK is contiguous
+        // Wraps around, so that any window of CHUNK bytes is contiguous. CHUNK > PERIOD: the copy overlaps
+        // its source and must go byte by byte (System.arraycopy would copy the unwrapped originals).
+        for (int i = PERIOD; i < bytes.length; i++) {
+            bytes[i] = bytes[i - PERIOD];
+        }
         pattern = ByteBuffer.allocateDirect(bytes.length);
         pattern.put(bytes).clear();
         patternSeg = MemorySegment.ofBuffer(pattern);
