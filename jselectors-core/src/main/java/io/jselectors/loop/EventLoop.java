@@ -7,7 +7,7 @@ import io.jselectors.SelectorKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,9 +15,11 @@ import java.util.IdentityHashMap;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * A single-threaded event loop on any {@link Selector} backend: asyncio's loop for Java.
@@ -62,8 +64,6 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     /** Size of the loop's one read buffer: the most a single dataReceived call hands over. */
     public static final int READ_BUFFER_SIZE = 64 * 1024;
-    /** Size of the buffer through which heap data is copied to the kernel. */
-    static final int SCRATCH_SIZE = 16 * 1024;
 
     /** Waits of 0..1000 ms, made once: computing the next wait allocates nothing. */
     private static final Duration[] MILLIS = new Duration[1001];
@@ -99,7 +99,6 @@ public final class EventLoop implements Executor, AutoCloseable {
     // ---- I/O memory: owned by the loop, freed by close() ----------------------------------------
     private final Arena arena = Arena.ofShared();
     private final SliceCache readBuffer;
-    private final SliceCache scratch;
     private final BufferPool pool = new BufferPool();
     /** Open transports, servers and connects, to release at close. Loop thread only. */
     private final Set<LoopResource> resources = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -107,7 +106,6 @@ public final class EventLoop implements Executor, AutoCloseable {
     private EventLoop(Selector selector) {
         this.selector = selector;
         this.readBuffer = new SliceCache(arena.allocate(READ_BUFFER_SIZE, 8));
-        this.scratch = new SliceCache(arena.allocate(SCRATCH_SIZE, 8));
     }
 
     /**
@@ -592,14 +590,65 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
+    // ---- streams -------------------------------------------------------------------------------
+
+    /**
+     * Listens on an address and serves each connection with a new protocol. Binds at once; accepting
+     * starts on the loop thread.
+     *
+     * @param address  an {@link java.net.InetSocketAddress} (port 0 for any free port) or a
+     *                 {@link java.net.UnixDomainSocketAddress}
+     * @param factory  makes one protocol per accepted connection, on the loop thread; what it throws is
+     *                 reported and that connection closed
+     * @param options  listen and accept options, e.g. {@link ServerOptions#DEFAULTS}
+     * @return the server; {@link Server#localAddress()} tells the port chosen
+     * @throws IOException                if the bind fails (EADDRINUSE, EACCES, ...)
+     * @throws RejectedExecutionException if the loop is closed
+     */
+    public Server createServer(SocketAddress address, Supplier<? extends Protocol> factory, ServerOptions options)
+            throws IOException {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(options, "options");
+        if (closed) {
+            throw new RejectedExecutionException("the event loop is closed; no server was created");
+        }
+        return Server.start(this, address, factory, options);
+    }
+
+    /**
+     * Like {@link #createServer(SocketAddress, Supplier, ServerOptions)} with {@link ServerOptions#DEFAULTS}.
+     *
+     * @param address the address
+     * @param factory one protocol per connection
+     * @return the server
+     * @throws IOException if the bind fails
+     */
+    public Server createServer(SocketAddress address, Supplier<? extends Protocol> factory) throws IOException {
+        return createServer(address, factory, ServerOptions.DEFAULTS);
+    }
+
+    /**
+     * Connects to an address. Thread-safe. When the connection is up, the protocol's
+     * {@code connectionMade} runs, then the future completes, both on the loop thread.
+     *
+     * @param address  an {@link java.net.InetSocketAddress} or a {@link java.net.UnixDomainSocketAddress}
+     * @param protocol the protocol of the new connection
+     * @param timeout  how long to wait for the connection, or null to wait as long as the OS does
+     * @return the transport, or a failure: an {@link io.jselectors.ErrnoException} (ECONNREFUSED,
+     *         ENOENT for a missing Unix socket, ...), a {@link java.net.SocketTimeoutException}, or an
+     *         {@link IOException} if the loop closed first. Cancelling the future abandons the connect.
+     */
+    public CompletableFuture<Transport> connect(SocketAddress address, Protocol protocol, Duration timeout) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(protocol, "protocol");
+        return Connector.connect(this, address, protocol, timeout);
+    }
+
     // ---- for transports ------------------------------------------------------------------------
 
     SliceCache readBuffer() {
         return readBuffer;
-    }
-
-    SliceCache scratch() {
-        return scratch;
     }
 
     BufferPool pool() {
