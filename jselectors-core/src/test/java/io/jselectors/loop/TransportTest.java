@@ -173,6 +173,10 @@ class TransportTest {
             assertThat(cause).isInstanceOf(ErrnoException.class);
             assertThat(((ErrnoException) cause).errnoName()).isIn("ECONNRESET", "EPIPE");
             assertThat(srv[0].transport.writeBufferSize()).isZero();
+            // After a fault, writes are dropped quietly (the protocol learnt of it from connectionLost).
+            srv[0].transport.write(new byte[10]);
+            assertThat(srv[0].transport.writeBufferSize()).isZero();
+            assertThat(((StreamTransport) srv[0].transport).holdsWriteMemory()).isFalse();
             server.close();
         }
     }
