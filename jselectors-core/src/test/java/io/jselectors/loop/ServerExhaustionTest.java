@@ -55,6 +55,8 @@ class ServerExhaustionTest {
             Run.until(loop, loop.connect(server.localAddress(), warm, Duration.ofSeconds(5)));
             Run.until(loop, () -> served.size() == 1, Duration.ofSeconds(5));
             new ErrnoException("warm-up", 1, "x", "y").getMessage();
+            // Every class used while no descriptor is free must be loaded now (loading opens class files).
+            preloadLibraryClasses();
             // The log record's timestamp needs the time-zone database, read from a file on first use.
             java.time.ZonedDateTime.now();
             System.getLogger("io.jselectors.loop").log(System.Logger.Level.INFO,
@@ -125,6 +127,23 @@ class ServerExhaustionTest {
             server.close();
         }
         assertThat(FdCount.now()).isEqualTo(fdsBefore);
+    }
+
+    /** Loads every class of the library (main classes), so that none is loaded while fds are exhausted. */
+    private static void preloadLibraryClasses() throws Exception {
+        Path root = Path.of(Server.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (!Files.isDirectory(root)) {
+            return; // a jar stays open once read: its classes load without new descriptors
+        }
+        List<String> names;
+        try (var files = Files.walk(root)) {
+            names = files.map(root::relativize).map(Path::toString).filter(n -> n.endsWith(".class"))
+                    .filter(n -> !n.equals("module-info.class"))
+                    .map(n -> n.substring(0, n.length() - 6).replace('/', '.')).toList();
+        }
+        for (String n : names) {
+            Class.forName(n, true, Server.class.getClassLoader());
+        }
     }
 
     private static long maxOpenFd() throws Exception {
