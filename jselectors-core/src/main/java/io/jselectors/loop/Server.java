@@ -58,7 +58,7 @@ public final class Server implements AutoCloseable, LoopResource {
             s.begin();
         } else {
             try {
-                loop.execute(s::begin);
+                loop.execute(new StartTask(s::begin, s::closeNow));
             } catch (RuntimeException e) {
                 ls.close();
                 throw e;

@@ -403,6 +403,38 @@ class TransportTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.jselectors.loop.EventLoopTest#backends")
+    void serversAndConnectsQueuedWhenTheLoopClosesAreClosedNotLeaked(String backend) throws Exception {
+        EventLoop loop = Backends.loop(backend);
+        LoopThread lt = new LoopThread(loop);
+        java.util.concurrent.CountDownLatch inTask = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        loop.execute(() -> {
+            inTask.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(inTask.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // The loop is busy: these are queued for its next round, which never comes.
+        Server server = loop.createServer(Families.listenAddress("tcp4"), Recorder::new);
+        CompletableFuture<Transport> f = loop.connect(server.localAddress(), new Recorder(), Duration.ofSeconds(5));
+        Thread closer = new Thread(loop::close);
+        closer.start();
+        Thread.sleep(50);
+        release.countDown();
+        closer.join(10_000);
+        lt.close();
+        assertThat(loop.isClosed()).isTrue();
+        assertThat(f).isCompletedExceptionally();
+        assertThat(f.handle((v, e) -> e).join()).hasMessageContaining("event loop was closed");
+        assertThat(server.isServing()).isFalse();
+        // @AfterEach: the listening socket was closed.
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.jselectors.loop.EventLoopTest#backends")
     void connectTimesOutWhenTheBacklogIsFull(String backend) throws Exception {
         try (EventLoop loop = Backends.loop(backend);
                 io.jselectors.net.ListeningSocket full = io.jselectors.net.ListeningSocket.bind(
