@@ -69,6 +69,7 @@ class EintrTest {
 
     /** read() on a blocking pipe is retried after EINTR, and returns the bytes written later. */
     @Test
+    @SuppressWarnings("try") // the Signals resource works by existing: it installs the handler
     void blockingReadIsRetried() throws Exception {
         try (Fds fds = new Fds(); Signals signals = new Signals()) {
             int[] p = fds.pipe();

@@ -39,6 +39,9 @@ public final class Fds implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final Set<Integer> owned = new LinkedHashSet<>();
 
+    /** An empty set of descriptors; close it to close every one it made. */
+    public Fds() {}
+
     /** @return {read end, write end}, both non-blocking and close-on-exec */
     public synchronized int[] pipe() throws IOException {
         MemorySegment two = arena.allocate(ValueLayout.JAVA_INT, 2);
