@@ -67,6 +67,7 @@ class HotPathAllocationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
     void selectWithAHandlerAllocatesNothingInSteadyState(String name, Opener opener) throws IOException {
+        int fdsBefore = Fds.openCount();
         try (Selector sel = opener.open(); Fds fds = new Fds()) {
             // Ready: a readable eventfd, a writable socket, one both; idle: an empty pipe.
             sel.register(fds.eventfd(1), EVENT_READ, "readable");
@@ -102,6 +103,7 @@ class HotPathAllocationTest {
                     .as("bytes allocated by %d iterations after warm-up (rounds: %s)", CALLS_PER_ROUND, bytesPerRound)
                     .isZero();
         }
+        assertThat(Fds.openCount()).as("open descriptors after the test (leak check)").isEqualTo(fdsBefore);
     }
 
     private static void round(Selector sel, Counter counter, Duration zero, Duration positive, int i)

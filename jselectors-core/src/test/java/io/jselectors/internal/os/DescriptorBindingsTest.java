@@ -15,11 +15,13 @@ import org.junit.jupiter.api.Test;
 
 /** pipe2, socketpair, eventfd, fcntl, read, write and close: what they do, and how they fail. */
 class DescriptorBindingsTest {
+    private int fdsBefore;
     private Arena arena;
     private Fds fds;
 
     @BeforeEach
     void open() {
+        fdsBefore = Fds.openCount();
         arena = Arena.ofConfined();
         fds = new Fds();
     }
@@ -28,6 +30,7 @@ class DescriptorBindingsTest {
     void close() throws IOException {
         fds.close();
         arena.close();
+        assertThat(Fds.openCount()).as("open descriptors after the test (leak check)").isEqualTo(fdsBefore);
     }
 
     @Test

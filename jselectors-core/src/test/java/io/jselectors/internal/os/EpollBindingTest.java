@@ -20,12 +20,14 @@ import org.junit.jupiter.api.condition.OS;
 /** struct epoll_event of this CPU, and the epoll downcalls against the real kernel. */
 @EnabledOnOs(value = OS.LINUX, disabledReason = "epoll exists only on Linux")
 class EpollBindingTest {
+    private int fdsBefore;
     private Arena arena;
     private Fds fds;
     private int epfd;
 
     @BeforeEach
     void open() throws IOException {
+        fdsBefore = Fds.openCount();
         arena = Arena.ofConfined();
         fds = new Fds();
         epfd = Epoll.create1(Epoll.EPOLL_CLOEXEC);
@@ -36,6 +38,7 @@ class EpollBindingTest {
         Unistd.close(epfd);
         fds.close();
         arena.close();
+        assertThat(Fds.openCount()).as("open descriptors after the test (leak check)").isEqualTo(fdsBefore);
     }
 
     @Test
