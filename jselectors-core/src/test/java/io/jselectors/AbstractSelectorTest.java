@@ -727,13 +727,33 @@ abstract class AbstractSelectorTest {
 
     /** Durations too large for the OS call are as good as blocking: no overflow, no error. */
     @Test
-    void hugeTimeoutsAreAccepted() throws IOException {
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void hugeTimeoutsAreAccepted() throws Exception {
         int[] sp = fds.socketpair();
+        Duration[] huge = {
+            Duration.ofDays(365L * 1000), Duration.ofSeconds(Long.MAX_VALUE, 999_999_999), Duration.ofMillis(Integer.MAX_VALUE + 1L)
+        };
         SelectorKey key = sel.register(sp[1], EVENT_WRITE);
-        for (Duration d : new Duration[] {
-            Duration.ofDays(365L * 1000), Duration.ofSeconds(Long.MAX_VALUE), Duration.ofMillis(Integer.MAX_VALUE + 1L)
-        }) {
+        for (Duration d : huge) {
             assertThat(sel.select(d)).as("select(%s)", d).containsExactly(new ReadyEvent(key, EVENT_WRITE));
+        }
+        // With nothing ready the OS really waits (no EINVAL), until a wakeup.
+        sel.unregister(sp[1]);
+        sel.register(sp[0], EVENT_READ);
+        for (Duration d : huge) {
+            Thread waker = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(30);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                sel.wakeup();
+            });
+            long t0 = System.nanoTime();
+            assertThat(sel.select(d)).as("select(%s)", d).isEmpty();
+            long took = System.nanoTime() - t0;
+            waker.join();
+            assertThat(took).as("select(%s) waited for the wakeup", d).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(20));
         }
     }
 
