@@ -4,4 +4,5 @@
  */
 module io.jselectors {
     exports io.jselectors;
+    exports io.jselectors.net;
 }
