@@ -376,6 +376,36 @@ class TransportTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
+    void throwingConnectionMadeOrEofReceivedAbortsWithThatCause(String backend, String family) throws Exception {
+        try (EventLoop loop = Backends.loop(backend)) {
+            List<String> reported = new ArrayList<>();
+            loop.setExceptionHandler((context, error) -> reported.add(error.getMessage()));
+            Recorder[] srv = new Recorder[1];
+            Server server = loop.createServer(Families.listenAddress(family), () -> srv[0] = new Recorder() {
+                @Override
+                public boolean eofReceived() {
+                    super.eofReceived();
+                    throw new IllegalStateException("eof boom");
+                }
+            });
+            Recorder client = new Recorder() {
+                @Override
+                public void connectionMade(Transport t) {
+                    super.connectionMade(t);
+                    throw new IllegalStateException("made boom");
+                }
+            };
+            Run.until(loop, loop.connect(server.localAddress(), client, Duration.ofSeconds(5)));
+            assertThat(Run.until(loop, client.lost)).hasMessage("made boom");
+            Run.until(loop, () -> srv[0] != null && srv[0].lost.isDone(), Duration.ofSeconds(5));
+            assertThat(srv[0].lost.join()).hasMessage("eof boom");
+            assertThat(reported).containsExactly("made boom", "eof boom");
+            server.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
     void connectToNothingFails(String backend, String family) throws Exception {
         try (EventLoop loop = open(backend)) {
             SocketAddress addr;
