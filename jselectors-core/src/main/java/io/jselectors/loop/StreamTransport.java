@@ -13,14 +13,14 @@ import java.util.Objects;
  * {@code _SelectorSocketTransport}. Reads land in the loop's one read buffer; unsent bytes wait in a
  * {@link WriteBuffer} held only while they exist. Loop thread only.
  */
-final class StreamTransport implements Transport, LoopResource {
+final class StreamTransport implements Transport, LoopResource, Runnable {
     private final EventLoop loop;
     private final Selector selector;
     private final StreamSocket socket;
     private final Protocol protocol;
     private final WriteBuffer pending;
     private final FdHandlers handlers = new FdHandlers();
-    private final Runnable onReadable = this::onReadable;
+    /** The writer callback; the reader is this transport itself ({@link #run()}), one call level less. */
     private final Runnable onWritable = this::onWritable;
     private int registeredEvents;
 
@@ -61,14 +61,16 @@ final class StreamTransport implements Transport, LoopResource {
             return;
         }
         if (!closing && !readingPaused) {
-            handlers.reader = onReadable;
+            handlers.reader = this;
             updateInterest();
         }
     }
 
     // ---- reading -------------------------------------------------------------------------------
 
-    private void onReadable() {
+    /** The reader callback: the socket is readable. Loop thread only. */
+    @Override
+    public void run() {
         if (closing || readingPaused || eofReceived) {
             return;
         }
@@ -131,7 +133,7 @@ final class StreamTransport implements Transport, LoopResource {
         }
         readingPaused = false;
         if (!eofReceived) {
-            handlers.reader = onReadable;
+            handlers.reader = this;
             updateInterest();
         }
     }
