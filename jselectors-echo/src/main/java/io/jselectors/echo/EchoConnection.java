@@ -18,8 +18,10 @@ final class EchoConnection implements Protocol {
     private Transport transport;
     /** Closed at once for --max-connections: never counted as open. */
     private boolean rejected;
-    /** A graceful stop has begun: the echoes buffered are flushed, then the write side shut. */
+    /** A graceful stop has begun: echo until quiet, then shut the write side. */
     private boolean draining;
+    /** The write side is shut (graceful stop): input is read and dropped until the peer closes. */
+    private boolean outputShut;
     /** When bytes last came in, or the unsent bytes last changed (System.nanoTime). */
     long lastActive;
     /** writeBufferSize() at the last idle sweep. */
@@ -59,8 +61,8 @@ final class EchoConnection implements Protocol {
 
     @Override
     public void dataReceived(MemorySegment data) {
-        if (draining) {
-            return; // the write side is shut: what comes now is read only so the close is not a reset
+        if (outputShut) {
+            return; // read and dropped only so that closing does not reset the connection
         }
         stats.bytesIn.add(data.byteSize());
         stats.messages.increment();
@@ -77,7 +79,7 @@ final class EchoConnection implements Protocol {
     @Override
     public void pauseWriting() {
         stats.pauses.increment();
-        if (!draining) {
+        if (!outputShut) {
             transport.pauseReading();
         }
     }
@@ -99,14 +101,25 @@ final class EchoConnection implements Protocol {
         worker.remove(this);
     }
 
-    /** Graceful stop: flush the echoes of what was received, shut the write side, read until the peer closes. */
+    /** Graceful stop begins: the connection goes on echoing until it is quiet (see {@link #shutIfQuiet}). */
     void drain() {
-        if (draining || rejected) {
+        draining = true;
+    }
+
+    /**
+     * Graceful stop, each tick: once every echo is flushed and nothing has come in for quietNanos, shuts the
+     * write side (the peer reads EOF after its last echo) and goes on reading, dropping what comes, until the
+     * peer closes; closing earlier could reset the connection and destroy echoes the peer has not read yet.
+     */
+    void shutIfQuiet(long now, long quietNanos) {
+        if (!draining || outputShut || rejected) {
             return;
         }
-        draining = true;
-        transport.shutdownOutput();
-        transport.resumeReading();
+        if (transport.writeBufferSize() == 0 && now - lastActive >= quietNanos) {
+            outputShut = true;
+            transport.shutdownOutput();
+            transport.resumeReading();
+        }
     }
 
     /** Idle sweep: closes the connection when nothing came in and nothing went out for the timeout. */

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
 /**
@@ -49,7 +50,7 @@ public final class EchoMain {
             }
             config = command.call();
         } catch (ParameterException e) {
-            err.println("jselectors-echo: " + e.getMessage() + " (see --help)");
+            err.println("jselectors-echo: " + describe(e) + " (see --help)");
             return EXIT_USAGE;
         } catch (UserError e) {
             err.println("jselectors-echo: " + e.getMessage());
@@ -89,6 +90,7 @@ public final class EchoMain {
             reporter.stop();
         }
         Throwable failure = server.failure();
+        server.stopAccepting();
         if (failure == null) {
             out.println("stopping (" + signals.reason() + "): not accepting; finishing the echoes of "
                     + stats.open.get() + " connections (grace " + config.grace().toMillis() + " ms)");
@@ -106,6 +108,15 @@ public final class EchoMain {
             return EXIT_FAILURE;
         }
         return 0;
+    }
+
+    /** "bad --max-buffer: 'lots' is not a size (...)" rather than picocli's longer conversion message. */
+    private static String describe(ParameterException e) {
+        if (e.getCause() instanceof IllegalArgumentException cause && cause.getMessage() != null
+                && e.getArgSpec() instanceof OptionSpec option) {
+            return "bad " + option.longestName() + ": " + cause.getMessage();
+        }
+        return e.getMessage();
     }
 
     /** 127.0.0.1:7007, [::1]:7007. */

@@ -83,15 +83,23 @@ final class EchoServer {
     }
 
     /**
-     * Graceful stop: closes the listening sockets, lets every connection flush the echoes of what it received
-     * and shut its write side, waits until they are closed or the grace period is over, then aborts the rest.
+     * First step of a graceful stop: closes the listening sockets (returns once they are closed) and starts
+     * every connection draining: it echoes until quiet, then shuts its write side.
+     */
+    void stopAccepting() {
+        for (EchoWorker w : workers) {
+            w.beginStop();
+        }
+    }
+
+    /**
+     * Graceful stop: {@link #stopAccepting()} if not done yet, then waits until every connection is closed or
+     * the grace period is over, and aborts the rest.
      *
      * @return the connections still open when the grace period ended
      */
     int shutdown(Duration grace) {
-        for (EchoWorker w : workers) {
-            w.beginStop();
-        }
+        stopAccepting();
         long deadline = System.nanoTime() + grace.toNanos();
         while (stats.open.get() > 0 && System.nanoTime() - deadline < 0) {
             try {

@@ -163,20 +163,47 @@ final class EchoWorker {
         }
     }
 
-    /** First step of a graceful stop: close the listening socket, drain every connection. */
+    /**
+     * First step of a graceful stop: close the listening socket; every connection goes on echoing until it
+     * has been quiet for {@link #QUIET}, then shuts its write side.
+     */
     void beginStop() {
+        if (stopping) {
+            return;
+        }
         stopping = true;
+        CompletableFuture<Void> closed = new CompletableFuture<>();
         loop.execute(() -> {
             if (server != null) {
                 server.close();
             }
-            EchoConnection c = head;
-            while (c != null) {
-                EchoConnection next = c.next;
+            closed.complete(null);
+            for (EchoConnection c = head; c != null; c = c.next) {
                 c.drain();
-                c = next;
             }
+            drainTick();
         });
+        if (thread != null && thread.isAlive()) {
+            try {
+                closed.get(5, TimeUnit.SECONDS); // so "stopping" is printed once nothing accepts any more
+            } catch (Exception e) {
+                // a loop that does not answer is aborted by finishStop
+            }
+        }
+    }
+
+    /** A connection that received nothing for this long, with every echo flushed, has no echo in flight. */
+    static final Duration QUIET = Duration.ofMillis(50);
+
+    private void drainTick() {
+        long now = System.nanoTime();
+        EchoConnection c = head;
+        while (c != null) {
+            EchoConnection next = c.next;
+            c.shutIfQuiet(now, QUIET.toNanos());
+            c = next;
+        }
+        loop.schedule(Duration.ofMillis(10), this::drainTick);
     }
 
     /** Last step: abort what is left, stop the loop, wait for its thread, free it. Returns connections aborted. */
