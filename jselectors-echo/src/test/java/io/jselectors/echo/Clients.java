@@ -19,9 +19,9 @@ final class Clients {
     /** A connected socket with a read timeout, so a stuck server fails the test instead of hanging it. */
     static Socket connect(int port, int readTimeoutMillis) throws IOException {
         Socket s = new Socket();
-        s.connect(loopback(port), 10_000);
         s.setSoTimeout(readTimeoutMillis);
         s.setTcpNoDelay(true);
+        s.connect(loopback(port), 10_000);
         return s;
     }
 

@@ -126,6 +126,12 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Like {@link #awaitLine}, but only lines printed from now on count. */
+    Matcher awaitFreshLine(Pattern pattern, Duration timeout) {
+        lines.clear();
+        return awaitLine(pattern, timeout);
+    }
+
     int port() {
         return port;
     }
