@@ -40,14 +40,12 @@ final class EchoConnection implements Protocol {
     public void connectionMade(Transport t) {
         this.transport = t;
         int max = worker.config().maxConnections();
-        if (max > 0 && stats.open.incrementAndGet() > max) {
+        if (stats.open.incrementAndGet() > max && max > 0) {
             stats.open.decrementAndGet();
             rejected = true;
             stats.rejected.increment();
             t.abort();
             return;
-        } else if (max <= 0) {
-            stats.open.incrementAndGet();
         }
         stats.accepted.increment();
         long high = worker.config().maxBuffer();
