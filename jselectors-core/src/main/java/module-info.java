@@ -4,4 +4,6 @@
  */
 module io.jselectors {
     exports io.jselectors;
+    exports io.jselectors.net;
+    exports io.jselectors.loop;
 }

@@ -78,6 +78,7 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
 
     @Override
     public final SelectorKey register(int fd, int events, Object data) throws IOException {
+        ensureOpen();
         checkFd(fd);
         return doRegister(fd, fd, events, data);
     }
@@ -89,9 +90,9 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
 
     @Override
     public final SelectorKey register(Selectable file, int events, Object data) throws IOException {
+        ensureOpen();
         int fd = file.fileno();
         if (fd < 0) {
-            ensureOpen();
             if (findByIdentity(file) != null) {
                 throw new IllegalArgumentException(file + " is already registered (and now closed)");
             }
@@ -102,7 +103,6 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
 
     private SelectorKey doRegister(Object fileobj, int fd, int events, Object data) throws IOException {
         checkEvents(events);
-        ensureOpen();
         SelectorKey old = keyAt(fd);
         if (old != null) {
             throw new IllegalArgumentException(
@@ -120,6 +120,7 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
 
     @Override
     public final SelectorKey unregister(int fd) throws IOException {
+        ensureOpen();
         checkFd(fd);
         return doUnregister(requireKey(fd));
     }
@@ -136,8 +137,17 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
         return key;
     }
 
+    private void doUnregisterQuietly(SelectorKey key, Exception cause) {
+        try {
+            doUnregister(key);
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
     @Override
     public final SelectorKey modify(int fd, int events, Object data) throws IOException {
+        ensureOpen();
         checkFd(fd);
         checkEvents(events);
         return doModify(requireKey(fd), events, data);
@@ -145,13 +155,21 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
 
     @Override
     public final SelectorKey modify(Selectable file, int events, Object data) throws IOException {
+        ensureOpen();
         checkEvents(events);
         return doModify(lookup(file), events, data);
     }
 
     private SelectorKey doModify(SelectorKey old, int events, Object data) throws IOException {
         if (events != old.events()) {
-            osModify(old.fd(), old.events(), events);
+            try {
+                osModify(old.fd(), old.events(), events);
+            } catch (IOException | RuntimeException e) {
+                // As Python's selectors (bpo-30014): a key the OS refused to change is dropped, so the
+                // table never claims a registration the OS may no longer have (epoll: EBADF, ENOENT).
+                doUnregisterQuietly(old, e);
+                throw e;
+            }
         } else if (data == old.data()) {
             return old;
         }
@@ -162,6 +180,7 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
 
     @Override
     public final SelectorKey getKey(int fd) {
+        ensureOpen();
         checkFd(fd);
         return requireKey(fd);
     }
@@ -284,6 +303,11 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
 
     final boolean isClosed() {
         return closed;
+    }
+
+    /** @return how many fds are registered (the wakeup fd not counted) */
+    final int registeredCount() {
+        return count;
     }
 
     // ---- key table ---------------------------------------------------------------------------

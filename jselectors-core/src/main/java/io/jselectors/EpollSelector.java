@@ -20,11 +20,13 @@ public final class EpollSelector extends BaseSelector {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment ctlEvent = arena.allocate(Epoll.EVENT);
     private final MemorySegment timespec = arena.allocate(Epoll.TIMESPEC);
-    /** The ready array, replaced (with its own arena) when a wait fills it. */
+    /**
+     * The ready array, with room for every registered fd and the wakeup fd, so that one wait returns
+     * every ready file. Replaced (with its own arena) before a wait, never while a handler runs.
+     */
     private Arena eventsArena;
     private MemorySegment events;
     private int capacity;
-    private int lastCount;
 
     private EpollSelector() throws IOException {
         super();
@@ -84,8 +86,10 @@ public final class EpollSelector extends BaseSelector {
 
     @Override
     int osWait(long timeoutNanos) throws IOException {
-        if (lastCount == capacity) {
-            allocateEvents(capacity * 2); // the last wait filled the array: more may be ready
+        int needed = registeredCount() + 1; // and the wakeup fd
+        if (needed > capacity) {
+            // Grown here, not in register(): a handler may register while its select reads the array.
+            allocateEvents(Math.max(needed, capacity * 2));
         }
         int n;
         if (timeoutNanos > 0 && Epoll.hasPwait2()) {
@@ -94,7 +98,6 @@ public final class EpollSelector extends BaseSelector {
         } else {
             n = Epoll.waitMillis(epfd, events, toMillis(timeoutNanos));
         }
-        lastCount = Math.max(n, 0);
         return n;
     }
 

@@ -1,5 +1,7 @@
 package io.jselectors;
 
+import io.jselectors.internal.os.Errno;
+import io.jselectors.internal.os.Fcntl;
 import io.jselectors.internal.os.Select;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -9,7 +11,8 @@ import java.lang.foreign.ValueLayout;
 /**
  * The POSIX select backend: only fds below {@value Select#FD_SETSIZE} (others are refused at
  * register), O(highest fd) per wait, microsecond timeouts. Read and write readiness of one fd come
- * back merged in one event.
+ * back merged in one event. A registered fd closed without being unregistered is reported ready for
+ * every event it registered, as poll reports POLLNVAL.
  */
 public final class SelectSelector extends BaseSelector {
     private static final int WORDS = Select.FD_SETSIZE / 64;
@@ -84,21 +87,75 @@ public final class SelectSelector extends BaseSelector {
 
     @Override
     int osWait(long timeoutNanos) throws IOException {
-        int words = (maxFd >>> 6) + 1;
-        MemorySegment.copy(readInterest, 0, readSet, ValueLayout.JAVA_LONG, 0, WORDS);
-        MemorySegment.copy(writeInterest, 0, writeSet, ValueLayout.JAVA_LONG, 0, WORDS);
         MemorySegment tv = MemorySegment.NULL;
         if (timeoutNanos >= 0) {
-            long micros = timeoutNanos / 1000 + (timeoutNanos % 1000 != 0 ? 1 : 0);
-            timeval.set(ValueLayout.JAVA_LONG, 0, micros / 1_000_000);
-            timeval.set(ValueLayout.JAVA_LONG, 8, micros % 1_000_000);
+            setTimeval(timeoutNanos);
             tv = timeval;
         }
-        int n = Select.select(maxFd + 1, readSet, writeSet, tv);
-        if (n <= 0) {
-            return n;
+        copyInterest();
+        int n;
+        try {
+            n = Select.select(maxFd + 1, readSet, writeSet, tv);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.EBADF) {
+                throw e;
+            }
+            return withClosedFds();
         }
-        int found = 0;
+        return n <= 0 ? n : collect(0);
+    }
+
+    @Override
+    int readyFd(int i) {
+        return readyFds[i];
+    }
+
+    @Override
+    int readyEvents(int i) {
+        return readyMasks[i];
+    }
+
+    @Override
+    void osClose() {
+        arena.close();
+    }
+
+    /**
+     * select(2) fails as a whole (EBADF) when one watched fd was closed without being unregistered.
+     * Like poll's POLLNVAL, each closed fd is then reported ready for every event it registered, so
+     * its owner sees the error on the next read or write and unregisters it; the other fds are polled
+     * without waiting, so that this wait still returns every ready file.
+     */
+    private int withClosedFds() throws IOException {
+        while (true) {
+            copyInterest();
+            int found = 0;
+            for (int fd = 0; fd <= maxFd; fd++) {
+                if (interested(fd) && !Fcntl.isOpen(fd)) {
+                    readyFds[found] = fd;
+                    readyMasks[found] = EVENT_READ | EVENT_WRITE;
+                    found++;
+                    Select.clear(readSet, fd);
+                    Select.clear(writeSet, fd);
+                }
+            }
+            setTimeval(0);
+            int n;
+            try {
+                n = Select.select(maxFd + 1, readSet, writeSet, timeval);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.EBADF) {
+                    throw e;
+                }
+                continue; // another fd was closed meanwhile (by another thread): look again
+            }
+            return n < 0 ? found : collect(found); // EINTR: the closed fds are news enough
+        }
+    }
+
+    /** Appends the fds set in readSet/writeSet to the ready entries after the first {@code found}. */
+    private int collect(int found) {
+        int words = (maxFd >>> 6) + 1;
         for (int w = 0; w < words; w++) {
             long r = readSet.getAtIndex(ValueLayout.JAVA_LONG, w);
             long wr = writeSet.getAtIndex(ValueLayout.JAVA_LONG, w);
@@ -115,19 +172,16 @@ public final class SelectSelector extends BaseSelector {
         return found;
     }
 
-    @Override
-    int readyFd(int i) {
-        return readyFds[i];
+    private void copyInterest() {
+        MemorySegment.copy(readInterest, 0, readSet, ValueLayout.JAVA_LONG, 0, WORDS);
+        MemorySegment.copy(writeInterest, 0, writeSet, ValueLayout.JAVA_LONG, 0, WORDS);
     }
 
-    @Override
-    int readyEvents(int i) {
-        return readyMasks[i];
-    }
-
-    @Override
-    void osClose() {
-        arena.close();
+    /** Rounds up to whole microseconds, so that the wait never ends early. */
+    private void setTimeval(long timeoutNanos) {
+        long micros = timeoutNanos / 1000 + (timeoutNanos % 1000 != 0 ? 1 : 0);
+        timeval.set(ValueLayout.JAVA_LONG, 0, micros / 1_000_000);
+        timeval.set(ValueLayout.JAVA_LONG, 8, micros % 1_000_000);
     }
 
     private void setInterest(int fd, int events) {

@@ -72,10 +72,17 @@ final class Waker {
 
     /** Selecting thread: consumes the wakeup after the selector saw the fd readable. */
     void drain() throws IOException {
-        // Clear first: a wakeup racing with this drain then writes again, or is consumed by this round.
-        pending.set(false);
-        while (Unistd.read(readFd, drainBuf) > 0 && readFd != writeFd) {
-            // keep draining the pipe
+        // Read first, then clear. A wakeup() before the clear sees pending set and writes nothing,
+        // which is right: the select draining now returns anyway. One after the clear writes, and
+        // the next select returns at once. Clearing first would let a write land between the clear
+        // and the read: the read would consume it and leave pending set over an empty fd, and every
+        // later wakeup() would be skipped for ever.
+        try {
+            while (Unistd.read(readFd, drainBuf) > 0 && readFd != writeFd) {
+                // keep draining the pipe
+            }
+        } finally {
+            pending.set(false);
         }
     }
 

@@ -57,6 +57,35 @@ public final class Fcntl {
     }
 
     /**
+     * Tells whether a descriptor is open, without building an exception for the answer "no".
+     *
+     * @param fd the descriptor
+     * @return false when {@code fcntl(fd, F_GETFD)} fails with EBADF
+     * @throws ErrnoException on any other failure
+     */
+    public static boolean isOpen(int fd) throws ErrnoException {
+        MemorySegment st = Native.errnoState();
+        while (true) {
+            int r;
+            try {
+                r = (int) FCNTL.invokeExact(st, fd, F_GETFD, 0);
+            } catch (Throwable t) {
+                throw Native.linkageFailure(t);
+            }
+            if (r >= 0) {
+                return true;
+            }
+            int e = Native.errno(st);
+            if (e == Errno.EBADF) {
+                return false;
+            }
+            if (e != Errno.EINTR) {
+                throw Native.error("fcntl(fd=" + fd + ", cmd=" + F_GETFD + ")", st);
+            }
+        }
+    }
+
+    /**
      * Turns O_NONBLOCK on or off.
      *
      * @param fd          the descriptor

@@ -1,0 +1,226 @@
+package io.jselectors;
+
+import static io.jselectors.internal.os.Native.C_INT;
+import static io.jselectors.internal.os.Native.C_POINTER;
+
+import io.jselectors.internal.os.EventFd;
+import io.jselectors.internal.os.Native;
+import io.jselectors.internal.os.Sockets;
+import io.jselectors.internal.os.Unistd;
+import java.io.File;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Test helper: makes pipes, socketpairs, eventfds and other descriptors, remembers each one it made,
+ * and closes those still open at {@link #close()}. Only descriptors this object made are ever
+ * closed, so a number the test already closed (and the JVM may have reused) is never touched.
+ */
+final class Fds implements AutoCloseable {
+    private static final MethodHandle DUP2 = Native.downcall("dup2", FunctionDescriptor.of(C_INT, C_INT, C_INT));
+    private static final MethodHandle OPEN =
+            Native.variadicDowncall("open", FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT), 2);
+    private static final int O_RDONLY = 0;
+    private static final AtomicInteger TEMP_COUNTER = new AtomicInteger();
+
+    private final Arena arena = Arena.ofShared();
+    private final Set<Integer> owned = new LinkedHashSet<>();
+
+    /** @return {read end, write end}, both non-blocking and close-on-exec */
+    synchronized int[] pipe() throws IOException {
+        MemorySegment two = arena.allocate(ValueLayout.JAVA_INT, 2);
+        Unistd.pipe2(two, Unistd.O_NONBLOCK | Unistd.O_CLOEXEC);
+        return own(two);
+    }
+
+    /** @return two connected non-blocking AF_UNIX stream sockets */
+    synchronized int[] socketpair() throws IOException {
+        MemorySegment two = arena.allocate(ValueLayout.JAVA_INT, 2);
+        Sockets.socketpair(
+                Sockets.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC, 0, two);
+        return own(two);
+    }
+
+    /** @return a non-blocking eventfd whose counter starts at initial (readable when > 0) */
+    synchronized int eventfd(int initial) throws IOException {
+        int fd = EventFd.eventfd(initial, EventFd.EFD_NONBLOCK | EventFd.EFD_CLOEXEC);
+        owned.add(fd);
+        return fd;
+    }
+
+    /** @return a descriptor of a regular file (a new temporary file), opened read-only */
+    synchronized int regularFile() throws IOException {
+        // Not Files.createTempFile: its SecureRandom keeps /dev/urandom open, which the leak check would see.
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"),
+                "jselectors-" + ProcessHandle.current().pid() + "-" + TEMP_COUNTER.incrementAndGet() + ".txt");
+        Files.writeString(tmp, "a regular file");
+        MemorySegment st = Native.errnoState();
+        int fd;
+        try {
+            fd = (int) OPEN.invokeExact(st, arena.allocateFrom(tmp.toString()), O_RDONLY, 0);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        if (fd < 0) {
+            throw Native.error("open(" + tmp + ")", st);
+        }
+        owned.add(fd);
+        return fd;
+    }
+
+    /** dup2(from, to): makes {@code to} (closed first if open) a copy of {@code from}; we own {@code to}. */
+    synchronized int dup2(int from, int to) throws IOException {
+        MemorySegment st = Native.errnoState();
+        int r;
+        try {
+            r = (int) DUP2.invokeExact(st, from, to);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+        if (r < 0) {
+            throw Native.error("dup2(" + from + ", " + to + ")", st);
+        }
+        owned.add(to);
+        return to;
+    }
+
+    /** @return a {@link Selectable} over fd, named for messages */
+    Handle handle(int fd, String name) {
+        return new Handle(this, fd, name);
+    }
+
+    /** Closes a descriptor this object made. */
+    synchronized void close(int fd) throws IOException {
+        if (!owned.remove(fd)) {
+            throw new IllegalStateException("fd " + fd + " was not made by this test, or is already closed");
+        }
+        Unistd.close(fd);
+    }
+
+    /** Forgets an fd without closing it (someone else closed it, e.g. a selector under test). */
+    synchronized void disown(int fd) {
+        owned.remove(fd);
+    }
+
+    /** Writes the string; asserts the whole string went in. */
+    void write(int fd, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment seg = a.allocate(b.length);
+            MemorySegment.copy(b, 0, seg, ValueLayout.JAVA_BYTE, 0, b.length);
+            long n = Unistd.write(fd, seg);
+            if (n != b.length) {
+                throw new IllegalStateException("wrote " + n + " of " + b.length + " bytes to fd " + fd);
+            }
+        }
+    }
+
+    /** Reads what is there, up to max bytes; "" at end of file; null when it would block. */
+    String read(int fd, int max) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment seg = a.allocate(max);
+            long n = Unistd.read(fd, seg);
+            if (n == Unistd.WOULD_BLOCK) {
+                return null;
+            }
+            return new String(seg.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Writes into a non-blocking fd until it would block; returns how many bytes went in. */
+    long fill(int fd) throws IOException {
+        long total = 0;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment chunk = a.allocate(65536);
+            long n;
+            while ((n = Unistd.write(fd, chunk)) != Unistd.WOULD_BLOCK) {
+                total += n;
+            }
+        }
+        return total;
+    }
+
+    /** Closes every descriptor still open that this object made. */
+    @Override
+    public synchronized void close() throws IOException {
+        IOException first = null;
+        List<Integer> fds = new ArrayList<>(owned);
+        owned.clear();
+        for (int fd : fds) {
+            try {
+                Unistd.close(fd);
+            } catch (IOException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        arena.close();
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** @return how many descriptors this process has open now (entries of /proc/self/fd) */
+    static int openCount() {
+        String[] names = new File("/proc/self/fd").list();
+        if (names == null) {
+            throw new IllegalStateException("cannot list /proc/self/fd");
+        }
+        return names.length;
+    }
+
+    private int[] own(MemorySegment two) {
+        int a = two.getAtIndex(ValueLayout.JAVA_INT, 0);
+        int b = two.getAtIndex(ValueLayout.JAVA_INT, 1);
+        owned.add(a);
+        owned.add(b);
+        return new int[] {a, b};
+    }
+
+    /** A {@link Selectable} over one fd of an {@link Fds}; {@link #close()} makes fileno() -1. */
+    static final class Handle implements Selectable, AutoCloseable {
+        private final Fds fds;
+        private final String name;
+        private int fd;
+
+        Handle(Fds fds, int fd, String name) {
+            this.fds = fds;
+            this.fd = fd;
+            this.name = name;
+        }
+
+        @Override
+        public int fileno() {
+            return fd;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (fd >= 0) {
+                int f = fd;
+                fd = -1;
+                fds.close(f);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+}
