@@ -60,6 +60,7 @@ public final class EchoMain {
     }
 
     private static int serve(EchoConfig config, PrintStream out, PrintStream err) {
+        LogSetup.install();
         ShutdownSignals signals = new ShutdownSignals();
         signals.install();
         EchoStats stats = new EchoStats();

@@ -5,6 +5,7 @@ import io.jselectors.Selector;
 import io.jselectors.loop.EventLoop;
 import io.jselectors.loop.Server;
 import io.jselectors.loop.ServerOptions;
+import io.jselectors.net.ListenOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -36,12 +37,7 @@ final class EchoWorker {
         this.stats = stats;
         this.onFailure = onFailure;
         this.selector = config.opener().open();
-        try {
-            this.loop = EventLoop.open(selector);
-        } catch (IOException | RuntimeException e) {
-            selector.close();
-            throw e;
-        }
+        this.loop = EventLoop.open(selector); // the loop owns the selector from here on
     }
 
     EchoConfig config() {
@@ -63,7 +59,9 @@ final class EchoWorker {
      * @throws UserError if the address is in use, not on this machine, or not allowed
      */
     InetSocketAddress listen(InetSocketAddress address, boolean reusePort) throws UserError, IOException {
-        ServerOptions options = ServerOptions.defaults().reusePort(reusePort).backlog(4096);
+        ServerOptions options = ServerOptions.DEFAULTS
+                .withListen(ListenOptions.DEFAULTS.withReusePort(reusePort))
+                .withBacklog(4096);
         try {
             server = loop.createServer(address, () -> new EchoConnection(this, stats), options);
         } catch (ErrnoException e) {
@@ -234,13 +232,8 @@ final class EchoWorker {
             aborted.complete(0);
         }
         try {
-            loop.close();
-        } catch (IOException | RuntimeException e) {
-            onFailure.accept(e);
-        }
-        try {
-            selector.close();
-        } catch (IOException e) {
+            loop.close(); // closes the selector too
+        } catch (RuntimeException e) {
             onFailure.accept(e);
         }
         return aborted.getNow(0);
