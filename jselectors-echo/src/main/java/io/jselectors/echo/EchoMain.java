@@ -75,7 +75,7 @@ public final class EchoMain {
         }
         EchoStats.Snapshot start = stats.snapshot();
         out.println("listening on " + format(bound) + " (" + server.backend() + ", " + config.loops()
-                + (config.loops() == 1 ? " loop)" : " loops)"));
+                + " loops)");
         out.flush();
         StatsReporter reporter = null;
         if (!config.statsInterval().isZero()) {

@@ -98,7 +98,7 @@ class EchoCliTest {
                 backend = sel.backend();
             }
             assertThat(s.stdout().get(0)).isEqualTo("listening on 127.0.0.1:7007 (" + backend + ", " + cores
-                    + (cores == 1 ? " loop)" : " loops)"));
+                    + " loops)");
             Clients.roundTrip(7007, "hello, echo\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             s.signal("TERM");
             assertThat(s.awaitExit(EXIT)).as(s.describe()).isZero();

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  */
 final class ServerProcess implements AutoCloseable {
     static final Pattern LISTENING =
-            Pattern.compile("listening on (\\S+):(\\d+) \\((\\S+), (\\d+) loops?\\)");
+            Pattern.compile("listening on (\\S+):(\\d+) \\((\\S+), (\\d+) loops\\)");
 
     private final Process process;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
