@@ -322,7 +322,11 @@ public final class EventLoop implements Executor, AutoCloseable {
             if (t2 instanceof VirtualMachineError vme && !(t2 instanceof StackOverflowError)) {
                 throw vme;
             }
-            LOG.log(System.Logger.Level.ERROR, "event loop: the exception handler threw while handling " + context, t2);
+            try {
+                LOG.log(System.Logger.Level.ERROR, "event loop: the exception handler threw while handling " + context, t2);
+            } catch (RuntimeException | LinkageError logFailure) {
+                // Logging itself failed (out of descriptors, say): nothing more to do; the loop goes on.
+            }
         }
     }
 

@@ -27,6 +27,8 @@ public final class Server implements AutoCloseable, LoopResource {
     private final Runnable onAcceptable = this::acceptSome;
     private final Runnable resume = this::resumeAccepting;
     private boolean accepting;
+    /** Out of descriptors since the last successful accept: retries log at DEBUG only. */
+    private boolean starved;
     private boolean closed;
     private TimerHandle retry;
     private long accepted;
@@ -93,6 +95,7 @@ public final class Server implements AutoCloseable, LoopResource {
                 loop.reportError("accept on", this, e);
                 return;
             }
+            starved = false;
             if (s == null) {
                 return;
             }
@@ -129,8 +132,14 @@ public final class Server implements AutoCloseable, LoopResource {
 
     private void pauseAccepting(ErrnoException e) {
         acceptPauses++;
-        LOG.log(System.Logger.Level.WARNING, "server " + localAddress + ": " + e.getMessage()
-                + "; accepting paused for " + options.acceptRetryDelay().toMillis() + " ms");
+        try {
+            LOG.log(starved ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                    "server " + localAddress + ": " + e.getMessage() + "; accepting paused for "
+                            + options.acceptRetryDelay().toMillis() + " ms at a time until a descriptor is free");
+        } catch (RuntimeException | LinkageError logFailure) {
+            // Out of descriptors, the logger itself may fail (a file handler, a class to load): go on.
+        }
+        starved = true;
         stopAccepting();
         retry = loop.schedule(options.acceptRetryDelay(), resume);
     }

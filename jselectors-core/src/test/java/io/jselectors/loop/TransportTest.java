@@ -112,6 +112,71 @@ class TransportTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
+    void peerThatClosesAtOnceGivesEofThenLost(String backend, String family) throws Exception {
+        try (EventLoop loop = Backends.loop(backend)) {
+            Recorder[] srv = new Recorder[1];
+            Server server = loop.createServer(Families.listenAddress(family), () -> srv[0] = new Recorder());
+            Recorder client = new Recorder() {
+                @Override
+                public void connectionMade(Transport t) {
+                    super.connectionMade(t);
+                    t.close(); // before sending anything
+                }
+            };
+            Run.until(loop, loop.connect(server.localAddress(), client, Duration.ofSeconds(5)));
+            assertThat(Run.until(loop, client.lost)).isInstanceOf(Recorder.NoCause.class);
+            Run.until(loop, () -> srv[0] != null && srv[0].lost.isDone(), Duration.ofSeconds(5));
+            assertThat(srv[0].events).containsExactly("made", "eof", "lost");
+            assertThat(srv[0].size()).isZero();
+            server.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    void manyConcurrentConnectionsEachGetTheirOwnBytesBack(String backend, String family) throws Exception {
+        try (EventLoop loop = Backends.loop(backend)) {
+            Server server = loop.createServer(Families.listenAddress(family), Echo::new);
+            int n = 100;
+            List<Recorder> clients = new ArrayList<>();
+            List<byte[]> sent = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                byte[] payload = randomBytes(10_000 + i * 97, i);
+                sent.add(payload);
+                Recorder c = new Recorder() {
+                    @Override
+                    public void connectionMade(Transport t) {
+                        super.connectionMade(t);
+                        // In pieces, so that reads and writes of many connections interleave.
+                        for (int off = 0; off < payload.length; off += 3000) {
+                            t.write(Arrays.copyOfRange(payload, off, Math.min(payload.length, off + 3000)));
+                        }
+                    }
+                };
+                clients.add(c);
+                loop.connect(server.localAddress(), c, Duration.ofSeconds(10));
+            }
+            Run.until(loop, () -> {
+                for (int i = 0; i < n; i++) {
+                    if (clients.get(i).size() < sent.get(i).length) {
+                        return false;
+                    }
+                }
+                return true;
+            }, Duration.ofSeconds(20));
+            for (int i = 0; i < n; i++) {
+                assertThat(clients.get(i).received.toByteArray()).as("connection %d", i).isEqualTo(sent.get(i));
+                clients.get(i).transport.close();
+            }
+            Run.until(loop, () -> clients.stream().allMatch(c -> c.lost.isDone()), Duration.ofSeconds(10));
+            assertThat(server.acceptedCount()).isEqualTo(n);
+            Run.until(loop, () -> loop.openResources() == 1, Duration.ofSeconds(10)); // server transports closed
+            server.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
     void halfCloseLetsTheServerAnswerAfterEof(String backend, String family) throws Exception {
         try (EventLoop loop = Backends.loop(backend)) {
             Recorder[] srv = new Recorder[1];
@@ -173,6 +238,10 @@ class TransportTest {
             assertThat(cause).isInstanceOf(ErrnoException.class);
             assertThat(((ErrnoException) cause).errnoName()).isIn("ECONNRESET", "EPIPE");
             assertThat(srv[0].transport.writeBufferSize()).isZero();
+            // After a fault, writes are dropped quietly (the protocol learnt of it from connectionLost).
+            srv[0].transport.write(new byte[10]);
+            assertThat(srv[0].transport.writeBufferSize()).isZero();
+            assertThat(((StreamTransport) srv[0].transport).holdsWriteMemory()).isFalse();
             server.close();
         }
     }
