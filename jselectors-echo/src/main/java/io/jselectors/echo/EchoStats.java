@@ -44,7 +44,7 @@ final class EchoStats {
                 (now.rejected() - prev.rejected()) / secs,
                 human((now.bytesIn() - prev.bytesIn()) / secs),
                 (now.messages() - prev.messages()) / secs,
-                human(bufferedBytes));
+                bufferedBytes < 0 ? "?" : human(bufferedBytes));
     }
 
     /** The line printed at shutdown. */

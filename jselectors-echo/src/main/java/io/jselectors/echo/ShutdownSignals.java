@@ -8,6 +8,10 @@ import sun.misc.Signal;
  * Turns SIGINT and SIGTERM into a request for a graceful stop, so the server can finish its echoes, print
  * its totals and exit 0 instead of dying with 130/143. A second signal while stopping is ignored: the grace
  * period already bounds the stop.
+ *
+ * <p>{@code sun.misc.Signal} (module jdk.unsupported) is the JDK's supported-but-unofficial way to do this;
+ * a shutdown hook could not, as the JVM then exits with 128 + the signal's number. javac warns about it
+ * on every build; that warning cannot be suppressed and is expected.
  */
 final class ShutdownSignals {
     private final CountDownLatch requested = new CountDownLatch(1);
