@@ -99,8 +99,9 @@ class EchoLimitsTest {
     void moreClientsThanTheFdLimitAllows() throws Exception {
         int limit = 200;
         int clients = 400;
-        try (ServerProcess s = ServerProcess.start(List.of("prlimit", "--nofile=" + limit + ":" + limit, "--"),
-                List.of(), "--port", "0")) {
+        // bash's ulimit, then exec: the server is the same process (pid) with RLIMIT_NOFILE lowered.
+        List<String> underLimit = List.of("bash", "-c", "ulimit -n " + limit + " && exec \"$@\"", "ulimit-exec");
+        try (ServerProcess s = ServerProcess.start(underLimit, List.of(), "--port", "0")) {
             byte[] msg = Clients.randomBytes(10_000, 2);
             try (Socket probe = Clients.connect(s.port(), 10_000)) {
                 Clients.roundTrip(probe, msg);

@@ -165,9 +165,10 @@ final class ServerProcess implements AutoCloseable {
                 + "\n stdout: " + String.join("\n  ", allOut) + "\n stderr: " + String.join("\n  ", allErr);
     }
 
-    /** Sends a signal ("TERM", "INT", ...) with kill(1). */
+    /** Sends a signal ("TERM", "INT", ...). */
     void signal(String name) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        // bash's kill builtin: no dependency on a kill(1) binary.
+        Process kill = new ProcessBuilder("bash", "-c", "kill -" + name + " " + process.pid()).inheritIO().start();
         if (kill.waitFor() != 0) {
             throw new IOException("kill -" + name + " " + process.pid() + " failed");
         }
