@@ -3,6 +3,8 @@ package io.jselectors.loop;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Native buffers for unsent bytes, in power-of-two sizes, each in an arena of its own. Freed buffers
@@ -26,15 +28,15 @@ final class BufferPool {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private final ArrayDeque<Buffer>[] free = new ArrayDeque[classOf(MAX_POOLED_SIZE) + 1];
+    /** Free buffers by size class: index i holds buffers of {@code MIN_SIZE << i} bytes. */
+    private final List<ArrayDeque<Buffer>> free = new ArrayList<>();
 
     private long pooledBytes;
     private boolean closed;
 
     BufferPool() {
-        for (int i = 0; i < free.length; i++) {
-            free[i] = new ArrayDeque<>();
+        for (int i = 0; i <= classOf(MAX_POOLED_SIZE); i++) {
+            free.add(new ArrayDeque<>());
         }
     }
 
@@ -42,7 +44,7 @@ final class BufferPool {
     Buffer take(long min) {
         long size = sizeFor(min);
         if (size <= MAX_POOLED_SIZE && !closed) {
-            Buffer b = free[classOf(size)].pollLast();
+            Buffer b = free.get(classOf(size)).pollLast();
             if (b != null) {
                 pooledBytes -= size;
                 return b;
@@ -61,7 +63,7 @@ final class BufferPool {
     void give(Buffer b) {
         long size = b.segment.byteSize();
         if (!closed && size <= MAX_POOLED_SIZE) {
-            ArrayDeque<Buffer> q = free[classOf(size)];
+            ArrayDeque<Buffer> q = free.get(classOf(size));
             if (q.size() < MAX_PER_CLASS) {
                 q.addLast(b);
                 pooledBytes += size;

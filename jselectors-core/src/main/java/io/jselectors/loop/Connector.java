@@ -43,7 +43,7 @@ final class Connector implements LoopResource {
             }
         } else {
             try {
-                loop.execute(c::begin);
+                loop.execute(new StartTask(c::begin, c::loopClosed));
             } catch (RejectedExecutionException e) {
                 f.completeExceptionally(EventLoop.loopClosedException());
             }
@@ -143,6 +143,9 @@ final class Connector implements LoopResource {
     }
 
     private void closeSocket() {
+        if (socket == null) {
+            return;
+        }
         try {
             socket.close();
         } catch (IOException e) {

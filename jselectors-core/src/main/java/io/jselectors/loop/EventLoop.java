@@ -731,7 +731,15 @@ public final class EventLoop implements Executor, AutoCloseable {
             }
             resources.clear();
             timers.clear();
-            tasks.clear();
+            tasks.clear(task -> {
+                if (task instanceof StartTask st) {
+                    try {
+                        st.abandon().run(); // close what it would have started
+                    } catch (Throwable t) {
+                        reportError("abandoning", task, t);
+                    }
+                }
+            });
             try {
                 selector.close();
             } catch (IOException e) {

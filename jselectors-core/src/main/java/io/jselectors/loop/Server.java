@@ -15,6 +15,7 @@ import java.util.function.Supplier;
  * <p>When the process or the system runs out of descriptors (EMFILE, ENFILE) or buffer memory, the
  * server stops accepting for {@link ServerOptions#acceptRetryDelay()} and then tries again: the loop
  * does not spin, the listening socket stays open, and the waiting connections stay in its backlog.
+ * Any other accept error is reported to the loop's exception handler and paused on the same way.
  */
 public final class Server implements AutoCloseable, LoopResource {
     private static final System.Logger LOG = System.getLogger("io.jselectors.loop");
@@ -58,7 +59,7 @@ public final class Server implements AutoCloseable, LoopResource {
             s.begin();
         } else {
             try {
-                loop.execute(s::begin);
+                loop.execute(new StartTask(s::begin, s::closeNow));
             } catch (RuntimeException e) {
                 ls.close();
                 throw e;
@@ -85,14 +86,14 @@ public final class Server implements AutoCloseable, LoopResource {
             try {
                 s = listener.accept();
             } catch (ErrnoException e) {
-                if (isResourceShortage(e.errno())) {
-                    pauseAccepting(e);
-                } else {
+                if (!isResourceShortage(e.errno())) {
                     loop.reportError("accept on", this, e);
                 }
+                pauseAccepting(e); // whatever the error, retrying at once would spin on a ready socket
                 return;
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 loop.reportError("accept on", this, e);
+                pauseAccepting(e);
                 return;
             }
             starved = false;
@@ -130,7 +131,7 @@ public final class Server implements AutoCloseable, LoopResource {
         return errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.ENOMEM || errno == 105 /* ENOBUFS */;
     }
 
-    private void pauseAccepting(ErrnoException e) {
+    private void pauseAccepting(Exception e) {
         acceptPauses++;
         try {
             LOG.log(starved ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,

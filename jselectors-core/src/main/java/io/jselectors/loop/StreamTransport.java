@@ -76,7 +76,7 @@ final class StreamTransport implements Transport, LoopResource {
         int n;
         try {
             n = socket.read(buf.base());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             fail(e);
             return;
         }
@@ -158,7 +158,7 @@ final class StreamTransport implements Transport, LoopResource {
         if (pending.isEmpty()) {
             try {
                 sent = socket.write(data);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 fail(e);
                 return;
             }
@@ -185,7 +185,7 @@ final class StreamTransport implements Transport, LoopResource {
         if (pending.isEmpty()) {
             try {
                 socket.write(data); // advances the position by what was sent
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 data.position(data.limit());
                 fail(e);
                 return;
@@ -225,7 +225,7 @@ final class StreamTransport implements Transport, LoopResource {
             long sent;
             try {
                 sent = data.length == 1 ? socket.write(data[0]) : socket.write(data, 0, Math.min(data.length, 1024));
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 fail(e);
                 return;
             }
@@ -265,7 +265,7 @@ final class StreamTransport implements Transport, LoopResource {
         long sent;
         try {
             sent = socket.write(pending.pending());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             fail(e);
             return;
         }
@@ -364,7 +364,7 @@ final class StreamTransport implements Transport, LoopResource {
     private void shutdownNow() {
         try {
             socket.shutdownOutput();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             fail(e);
             return;
         }
@@ -400,8 +400,8 @@ final class StreamTransport implements Transport, LoopResource {
         forceClose(null);
     }
 
-    /** An OS error on the socket: drop everything, and tell the protocol why. */
-    private void fail(IOException e) {
+    /** An error on the socket (an OS error, or a bug below us): drop everything, and tell the protocol why. */
+    private void fail(Exception e) {
         forceClose(e);
     }
 

@@ -31,12 +31,11 @@ final class TaskQueue {
         return r;
     }
 
-    /** Consumer only: drops every queued task and returns how many there were. */
-    int clear() {
-        int n = 0;
-        while (poll() != null) {
-            n++;
+    /** Consumer only: removes every queued task, handing each to {@code dropped}. */
+    void clear(java.util.function.Consumer<Runnable> dropped) {
+        Runnable r;
+        while ((r = poll()) != null) {
+            dropped.accept(r);
         }
-        return n;
     }
 }

@@ -34,7 +34,7 @@ class EventLoopTest {
         final int writeFd;
         final MemorySegment buf = arena.allocate(256);
 
-        TestPipe() throws Exception {
+        TestPipe() throws java.io.IOException {
             MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
             Unistd.pipe2(fds, Unistd.O_NONBLOCK | Unistd.O_CLOEXEC);
             readFd = fds.getAtIndex(ValueLayout.JAVA_INT, 0);
@@ -55,7 +55,7 @@ class EventLoopTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws java.io.IOException {
             Unistd.close(readFd);
             Unistd.close(writeFd);
             arena.close();
@@ -148,6 +148,7 @@ class EventLoopTest {
         try (EventLoop loop = Backends.loop(backend); LoopThread lt = new LoopThread(loop)) {
             // Let the loop block in select with nothing to do.
             Thread.sleep(50);
+            assertThat(lt.thread.isAlive()).isTrue();
             long itersBefore = loop.iterations();
             List<Integer> order = Collections.synchronizedList(new ArrayList<>());
             CountDownLatch done = new CountDownLatch(1);
@@ -401,6 +402,7 @@ class EventLoopTest {
     void loopThreadOnlyMethodsRefuseOtherThreadsWhileRunning(String backend) throws Exception {
         try (EventLoop loop = Backends.loop(backend); LoopThread lt = new LoopThread(loop); TestPipe pipe = new TestPipe()) {
             while (!loop.isRunning()) {
+                assertThat(lt.thread.isAlive()).isTrue();
                 Thread.onSpinWait();
             }
             assertThatThrownBy(() -> loop.addReader(pipe.readFd, () -> {}))

@@ -23,9 +23,14 @@ final class LoopThread implements AutoCloseable {
 
     /** Closes the loop (stopping it) and waits for the thread; rethrows what run() threw. */
     @Override
-    public void close() throws Exception {
+    public void close() {
         loop.close();
-        thread.join(10_000);
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for the loop thread", e);
+        }
         if (thread.isAlive()) {
             throw new AssertionError("the loop thread did not end within 10 s");
         }

@@ -33,6 +33,7 @@ class ServerExhaustionTest {
     private static final MethodHandle GETRLIMIT = link("getrlimit");
     private static final MethodHandle SETRLIMIT = link("setrlimit");
 
+    @SuppressWarnings("restricted") // getrlimit/setrlimit: the test's own two C calls
     private static MethodHandle link(String name) {
         Linker linker = Linker.nativeLinker();
         return linker.downcallHandle(linker.defaultLookup().find(name).orElseThrow(),

@@ -28,6 +28,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class TransportTest {
     private int fdsBefore;
+    /** What callbacks threw on loops made by {@link #open}: must stay empty. */
+    private final List<String> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /** A loop on the backend whose exception handler records anything a callback throws. */
+    private EventLoop open(String backend) throws IOException {
+        EventLoop loop = Backends.loop(backend);
+        loop.setExceptionHandler((context, error) -> unexpected.add(context + ": " + error));
+        return loop;
+    }
 
     static List<org.junit.jupiter.params.provider.Arguments> cases() {
         return Families.all();
@@ -39,7 +48,8 @@ class TransportTest {
     }
 
     @AfterEach
-    void noFdLeaks() {
+    void noFdLeaksNorUnexpectedErrors() {
+        assertThat(unexpected).as("exceptions thrown by callbacks").isEmpty();
         if (fdsBefore >= 0) {
             assertThat(FdCount.now()).as("open descriptors after the test").isEqualTo(fdsBefore);
         }
@@ -62,7 +72,7 @@ class TransportTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void echoesAMegabyteAndClosesCleanly(String backend, String family) throws Exception {
-        try (EventLoop loop = Backends.loop(backend)) {
+        try (EventLoop loop = open(backend)) {
             List<Echo> served = new ArrayList<>();
             Server server = loop.createServer(Families.listenAddress(family), () -> {
                 Echo e = new Echo();
@@ -113,7 +123,7 @@ class TransportTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void peerThatClosesAtOnceGivesEofThenLost(String backend, String family) throws Exception {
-        try (EventLoop loop = Backends.loop(backend)) {
+        try (EventLoop loop = open(backend)) {
             Recorder[] srv = new Recorder[1];
             Server server = loop.createServer(Families.listenAddress(family), () -> srv[0] = new Recorder());
             Recorder client = new Recorder() {
@@ -135,7 +145,7 @@ class TransportTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void manyConcurrentConnectionsEachGetTheirOwnBytesBack(String backend, String family) throws Exception {
-        try (EventLoop loop = Backends.loop(backend)) {
+        try (EventLoop loop = open(backend)) {
             Server server = loop.createServer(Families.listenAddress(family), Echo::new);
             int n = 100;
             List<Recorder> clients = new ArrayList<>();
@@ -178,7 +188,7 @@ class TransportTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void halfCloseLetsTheServerAnswerAfterEof(String backend, String family) throws Exception {
-        try (EventLoop loop = Backends.loop(backend)) {
+        try (EventLoop loop = open(backend)) {
             Recorder[] srv = new Recorder[1];
             Server server = loop.createServer(Families.listenAddress(family), () -> {
                 srv[0] = new Recorder() {
@@ -214,7 +224,7 @@ class TransportTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void peerResetMidWriteGivesConnectionLostWithTheCause(String backend, String family) throws Exception {
-        try (EventLoop loop = Backends.loop(backend)) {
+        try (EventLoop loop = open(backend)) {
             Recorder[] srv = new Recorder[1];
             Server server = loop.createServer(Families.listenAddress(family), () -> {
                 srv[0] = new Recorder() {
@@ -249,7 +259,7 @@ class TransportTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void peerThatNeverReadsPausesTheWriterAndMemoryStaysBounded(String backend, String family) throws Exception {
-        try (EventLoop loop = Backends.loop(backend); Arena arena = Arena.ofConfined()) {
+        try (EventLoop loop = open(backend); Arena arena = Arena.ofConfined()) {
             MemorySegment chunk = arena.allocate(16 * 1024);
             long[] maxBuffered = {0};
             AtomicInteger chunks = new AtomicInteger();
@@ -303,6 +313,9 @@ class TransportTest {
             assertThat(t.isReading()).isTrue();
             Run.until(loop, () -> srv[0].resumes >= 1, Duration.ofSeconds(10));
             srv[0].paused = true; // stop producing
+            Run.until(loop, () -> srv[0].transport.writeBufferSize() == 0, Duration.ofSeconds(10));
+            // Drained: the connection holds no buffer memory any more.
+            assertThat(((StreamTransport) srv[0].transport).holdsWriteMemory()).isFalse();
             srv[0].transport.close();
             Run.until(loop, client.eof);
             assertThat((long) client.size()).isEqualTo(chunks.get() * chunk.byteSize());
@@ -317,7 +330,7 @@ class TransportTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void aThrowingProtocolLosesItsConnectionAndTheServerGoesOn(String backend, String family) throws Exception {
-        try (EventLoop loop = Backends.loop(backend)) {
+        try (EventLoop loop = open(backend)) {
             List<String> reported = new ArrayList<>();
             loop.setExceptionHandler((context, error) -> reported.add(error.getMessage()));
             AtomicInteger n = new AtomicInteger();
@@ -363,8 +376,38 @@ class TransportTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
-    void connectToNothingFails(String backend, String family) throws Exception {
+    void throwingConnectionMadeOrEofReceivedAbortsWithThatCause(String backend, String family) throws Exception {
         try (EventLoop loop = Backends.loop(backend)) {
+            List<String> reported = new ArrayList<>();
+            loop.setExceptionHandler((context, error) -> reported.add(error.getMessage()));
+            Recorder[] srv = new Recorder[1];
+            Server server = loop.createServer(Families.listenAddress(family), () -> srv[0] = new Recorder() {
+                @Override
+                public boolean eofReceived() {
+                    super.eofReceived();
+                    throw new IllegalStateException("eof boom");
+                }
+            });
+            Recorder client = new Recorder() {
+                @Override
+                public void connectionMade(Transport t) {
+                    super.connectionMade(t);
+                    throw new IllegalStateException("made boom");
+                }
+            };
+            Run.until(loop, loop.connect(server.localAddress(), client, Duration.ofSeconds(5)));
+            assertThat(Run.until(loop, client.lost)).hasMessage("made boom");
+            Run.until(loop, () -> srv[0] != null && srv[0].lost.isDone(), Duration.ofSeconds(5));
+            assertThat(srv[0].lost.join()).hasMessage("eof boom");
+            assertThat(reported).containsExactly("made boom", "eof boom");
+            server.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    void connectToNothingFails(String backend, String family) throws Exception {
+        try (EventLoop loop = open(backend)) {
             SocketAddress addr;
             // Bind to learn a free address, then close it: nothing listens there now.
             Server s = loop.createServer(Families.listenAddress(family), Recorder::new);
@@ -386,7 +429,7 @@ class TransportTest {
         Recorder client = new Recorder();
         Recorder[] srv = new Recorder[1];
         CompletableFuture<Transport> neverRun;
-        try (EventLoop loop = Backends.loop(backend)) {
+        try (EventLoop loop = open(backend)) {
             Server server = loop.createServer(Families.listenAddress(family), () -> srv[0] = new Recorder());
             Transport t = Run.until(loop, loop.connect(server.localAddress(), client, Duration.ofSeconds(5)));
             Run.until(loop, () -> srv[0] != null, Duration.ofSeconds(5));
@@ -403,8 +446,40 @@ class TransportTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.jselectors.loop.EventLoopTest#backends")
+    void serversAndConnectsQueuedWhenTheLoopClosesAreClosedNotLeaked(String backend) throws Exception {
+        EventLoop loop = open(backend);
+        LoopThread lt = new LoopThread(loop);
+        java.util.concurrent.CountDownLatch inTask = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        loop.execute(() -> {
+            inTask.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(inTask.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // The loop is busy: these are queued for its next round, which never comes.
+        Server server = loop.createServer(Families.listenAddress("tcp4"), Recorder::new);
+        CompletableFuture<Transport> f = loop.connect(server.localAddress(), new Recorder(), Duration.ofSeconds(5));
+        Thread closer = new Thread(loop::close);
+        closer.start();
+        Thread.sleep(50);
+        release.countDown();
+        closer.join(10_000);
+        lt.close();
+        assertThat(loop.isClosed()).isTrue();
+        assertThat(f).isCompletedExceptionally();
+        assertThat(f.handle((v, e) -> e).join()).hasMessageContaining("event loop was closed");
+        assertThat(server.isServing()).isFalse();
+        // @AfterEach: the listening socket was closed.
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.jselectors.loop.EventLoopTest#backends")
     void connectTimesOutWhenTheBacklogIsFull(String backend) throws Exception {
-        try (EventLoop loop = Backends.loop(backend);
+        try (EventLoop loop = open(backend);
                 io.jselectors.net.ListeningSocket full = io.jselectors.net.ListeningSocket.bind(
                         new java.net.InetSocketAddress("127.0.0.1", 0),
                         io.jselectors.net.ListenOptions.DEFAULTS.withBacklog(1))) {
