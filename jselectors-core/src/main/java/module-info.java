@@ -5,4 +5,5 @@
 module io.jselectors {
     exports io.jselectors;
     exports io.jselectors.net;
+    exports io.jselectors.loop;
 }

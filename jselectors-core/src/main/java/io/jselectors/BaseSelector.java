@@ -55,7 +55,7 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
      */
     abstract int osWait(long timeoutNanos) throws IOException;
 
-    /** @return the fd of ready entry i of the last wait */
+    /** @return the fd of ready entry i of the last wait, or -1 for an entry to skip (a stale registration) */
     abstract int readyFd(int i);
 
     /** @return the ready events of entry i as EVENT_ bits, errors and hang-ups as both */
@@ -314,7 +314,7 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
 
     private SelectorKey keyAt(int fd) {
         SelectorKey[] k = keys;
-        return fd < k.length ? k[fd] : null;
+        return fd >= 0 && fd < k.length ? k[fd] : null;
     }
 
     private void store(int fd, SelectorKey key) {

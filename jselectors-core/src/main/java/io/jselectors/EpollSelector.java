@@ -11,6 +11,11 @@ import java.lang.foreign.MemorySegment;
 /**
  * The Linux epoll backend: O(ready) waits, any number of fds. Timeouts have nanosecond granularity
  * where the kernel has {@code epoll_pwait2} (Linux 5.11+), millisecond granularity otherwise.
+ *
+ * <p>Unregister an fd before closing it. epoll tracks open files, not numbers: an fd closed while a
+ * dup of it stays open stays in the kernel's set. Its events are recognised as stale and handed to
+ * nobody (not even a new file that reuses the number), but they keep waking the wait until the dup
+ * is closed too.
  */
 public final class EpollSelector extends BaseSelector {
     private static final int INITIAL_EVENTS = 64;
@@ -27,13 +32,19 @@ public final class EpollSelector extends BaseSelector {
     private Arena eventsArena;
     private MemorySegment events;
     private int capacity;
+    /**
+     * fd -> generation of its current registration, carried in the high half of epoll_event.data. A
+     * registration the kernel keeps after its fd was closed (a dup of it is still open) reports the old
+     * generation, so its events are never credited to a new file that reuses the number.
+     */
+    private int[] generation = new int[64];
 
     private EpollSelector() throws IOException {
         super();
         try {
             epfd = Epoll.create1(Epoll.EPOLL_CLOEXEC);
             allocateEvents(INITIAL_EVENTS);
-            ctl(Epoll.EPOLL_CTL_ADD, wakeupFd(), Epoll.EPOLLIN);
+            ctl(Epoll.EPOLL_CTL_ADD, wakeupFd(), Epoll.EPOLLIN, 0);
         } catch (IOException | RuntimeException e) {
             close(); // frees whatever was made: the wakeup fd, the arenas, the epoll fd
             throw e;
@@ -67,12 +78,18 @@ public final class EpollSelector extends BaseSelector {
 
     @Override
     void osRegister(int fd, int events) throws IOException {
-        ctl(Epoll.EPOLL_CTL_ADD, fd, toEpoll(events));
+        int gen = generationOf(fd) + 1;
+        ctl(Epoll.EPOLL_CTL_ADD, fd, toEpoll(events), gen);
+        // Stored once the kernel took the fd, so a refused (say, huge) fd grows nothing.
+        if (fd >= generation.length) {
+            generation = java.util.Arrays.copyOf(generation, Math.max(fd + 1, generation.length * 2));
+        }
+        generation[fd] = gen;
     }
 
     @Override
     void osModify(int fd, int oldEvents, int newEvents) throws IOException {
-        ctl(Epoll.EPOLL_CTL_MOD, fd, toEpoll(newEvents));
+        ctl(Epoll.EPOLL_CTL_MOD, fd, toEpoll(newEvents), generationOf(fd));
     }
 
     @Override
@@ -103,7 +120,9 @@ public final class EpollSelector extends BaseSelector {
 
     @Override
     int readyFd(int i) {
-        return (int) Epoll.data(events, i);
+        long data = Epoll.data(events, i);
+        int fd = (int) data;
+        return (int) (data >>> 32) == generationOf(fd) ? fd : -1;
     }
 
     @Override
@@ -133,8 +152,12 @@ public final class EpollSelector extends BaseSelector {
         }
     }
 
-    private void ctl(int op, int fd, int epollEvents) throws IOException {
-        Epoll.set(ctlEvent, 0, epollEvents, fd);
+    private int generationOf(int fd) {
+        return fd >= 0 && fd < generation.length ? generation[fd] : 0;
+    }
+
+    private void ctl(int op, int fd, int epollEvents, int gen) throws IOException {
+        Epoll.set(ctlEvent, 0, epollEvents, ((long) gen << 32) | (fd & 0xffffffffL));
         Epoll.ctl(epfd, op, fd, ctlEvent);
     }
 

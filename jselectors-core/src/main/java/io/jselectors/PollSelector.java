@@ -1,5 +1,7 @@
 package io.jselectors;
 
+import io.jselectors.internal.os.Errno;
+import io.jselectors.internal.os.Fcntl;
 import io.jselectors.internal.os.Poll;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -49,7 +51,12 @@ public final class PollSelector extends BaseSelector {
     }
 
     @Override
-    void osRegister(int fd, int events) {
+    void osRegister(int fd, int events) throws IOException {
+        // A closed fd is accepted, as in Python, and reported ready (POLLNVAL). But one past the fd
+        // table is checked first: a bogus number like 2^30 must not grow the tables to its size.
+        if (fd >= indexOf.length && !Fcntl.isOpen(fd)) {
+            throw Errno.exception("fcntl(fd=" + fd + ", cmd=" + Fcntl.F_GETFD + ")", Errno.EBADF);
+        }
         add(fd, toPoll(events));
     }
 

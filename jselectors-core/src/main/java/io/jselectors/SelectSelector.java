@@ -127,7 +127,7 @@ public final class SelectSelector extends BaseSelector {
      * without waiting, so that this wait still returns every ready file.
      */
     private int withClosedFds() throws IOException {
-        while (true) {
+        for (int attempt = 1; ; attempt++) {
             copyInterest();
             int found = 0;
             for (int fd = 0; fd <= maxFd; fd++) {
@@ -144,8 +144,8 @@ public final class SelectSelector extends BaseSelector {
             try {
                 n = Select.select(maxFd + 1, readSet, writeSet, timeval);
             } catch (ErrnoException e) {
-                if (e.errno() != Errno.EBADF) {
-                    throw e;
+                if (e.errno() != Errno.EBADF || attempt == 3) {
+                    throw e; // not a closed fd, or one that fcntl cannot see: say so rather than spin
                 }
                 continue; // another fd was closed meanwhile (by another thread): look again
             }

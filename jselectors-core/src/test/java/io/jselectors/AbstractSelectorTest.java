@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -449,6 +450,25 @@ abstract class AbstractSelectorTest {
 
     // ---- the contract's behaviour table --------------------------------------------------------
 
+    /**
+     * A huge number that cannot be an open fd is refused before any table grows to its size: no
+     * OutOfMemoryError, no index overflow, no key left behind.
+     */
+    @Test
+    void aHugeInvalidFdIsRefusedWithoutGrowingTables() throws IOException {
+        for (int bad : new int[] {Integer.MAX_VALUE, 1 << 30, 1 << 28, 5_000_000}) {
+            assertThatThrownBy(() -> sel.register(bad, EVENT_READ))
+                    .as("register(%d)", bad)
+                    .isInstanceOfAny(ErrnoException.class, IllegalArgumentException.class);
+            assertThatThrownBy(() -> sel.getKey(bad)).isInstanceOf(NoSuchElementException.class);
+        }
+        assertThat(sel.getMap()).isEmpty();
+        int[] p = fds.pipe();
+        SelectorKey key = sel.register(p[1], EVENT_WRITE);
+        assertThat(sel.select(Duration.ofSeconds(5))).containsExactly(new ReadyEvent(key, EVENT_WRITE));
+    }
+
+
     @Test
     void eventsMustBeANonEmptyMaskOfReadAndWrite() throws IOException {
         int[] p = fds.pipe();
@@ -707,13 +727,33 @@ abstract class AbstractSelectorTest {
 
     /** Durations too large for the OS call are as good as blocking: no overflow, no error. */
     @Test
-    void hugeTimeoutsAreAccepted() throws IOException {
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void hugeTimeoutsAreAccepted() throws Exception {
         int[] sp = fds.socketpair();
+        Duration[] huge = {
+            Duration.ofDays(365L * 1000), Duration.ofSeconds(Long.MAX_VALUE, 999_999_999), Duration.ofMillis(Integer.MAX_VALUE + 1L)
+        };
         SelectorKey key = sel.register(sp[1], EVENT_WRITE);
-        for (Duration d : new Duration[] {
-            Duration.ofDays(365L * 1000), Duration.ofSeconds(Long.MAX_VALUE), Duration.ofMillis(Integer.MAX_VALUE + 1L)
-        }) {
+        for (Duration d : huge) {
             assertThat(sel.select(d)).as("select(%s)", d).containsExactly(new ReadyEvent(key, EVENT_WRITE));
+        }
+        // With nothing ready the OS really waits (no EINVAL), until a wakeup.
+        sel.unregister(sp[1]);
+        sel.register(sp[0], EVENT_READ);
+        for (Duration d : huge) {
+            Thread waker = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(30);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                sel.wakeup();
+            });
+            long t0 = System.nanoTime();
+            assertThat(sel.select(d)).as("select(%s)", d).isEmpty();
+            long took = System.nanoTime() - t0;
+            waker.join();
+            assertThat(took).as("select(%s) waited for the wakeup", d).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(20));
         }
     }
 
@@ -880,6 +920,37 @@ abstract class AbstractSelectorTest {
         }
     }
 
+    /** The lost-wakeup race above, for 10 s and with a blocking select. */
+    @Test
+    @Tag("soak")
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void wakeupStormSoak() throws Exception {
+        int[] p = fds.pipe();
+        sel.register(p[0], EVENT_READ);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong wakeups = new AtomicLong();
+        Thread storm = Thread.ofPlatform().name("wakeup-storm").start(() -> {
+            while (!stop.get()) {
+                sel.wakeup();
+                wakeups.incrementAndGet();
+            }
+        });
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long rounds = 0;
+        try {
+            while (System.nanoTime() < end) {
+                // blocking: with a lost wakeup this would hang, and the timeout above would fail the test
+                sel.select();
+                rounds++;
+            }
+        } finally {
+            stop.set(true);
+            storm.join();
+        }
+        System.out.printf("[%s] wakeup storm: %d blocking selects ended by %d wakeup() calls%n", backendName(), rounds, wakeups.get());
+        assertThat(rounds).isPositive();
+    }
+
     // ---- EINTR ---------------------------------------------------------------------------------
 
     /**
@@ -887,6 +958,7 @@ abstract class AbstractSelectorTest {
      * time that remains; never surfaces". SIGWINCH is sent to this very thread every 25 ms.
      */
     @Test
+    @SuppressWarnings("try") // the Signals resource works by existing: it installs the handler
     void signalsDuringATimedSelectAreRetriedWithTheRemainingTime() throws Exception {
         int[] p = fds.pipe();
         sel.register(p[0], EVENT_READ);
@@ -912,6 +984,7 @@ abstract class AbstractSelectorTest {
     /** A blocking select() interrupted by signals keeps blocking until a file is ready. */
     @Test
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @SuppressWarnings("try") // the Signals resource works by existing: it installs the handler
     void signalsDuringABlockingSelectDoNotEndIt() throws Exception {
         int[] p = fds.pipe();
         SelectorKey key = sel.register(p[0], EVENT_READ);

@@ -28,6 +28,31 @@ class EpollSelectorTest extends AbstractSelectorTest implements ScalableSelector
         return true;
     }
 
+    /**
+     * epoll keeps a registration alive while any dup of its file is open, even after the fd was closed
+     * and unregistered. Once the number is reused, the old file's events must not reach the new key.
+     */
+    @Test
+    void eventsOfAClosedButDupedFdNeverReachTheFileThatReusesItsNumber() throws IOException {
+        int[] old = fds.pipe();
+        sel.register(old[0], EVENT_READ, "old");
+        fds.dup2(old[0], Fds.notOpen()); // keeps the old pipe's read side, and its epoll registration, alive
+        int number = old[0];
+        fds.close(number);
+        assertThat(sel.unregister(number).data()).isEqualTo("old");
+        int[] other = fds.pipe();
+        fds.dup2(other[0], number); // a new file under the old number
+        sel.register(number, EVENT_READ, "new");
+
+        fds.write(old[1], "stale"); // the kernel now reports the old registration as readable
+        assertThat(sel.select(java.time.Duration.ofMillis(100))).as("stale events reach nobody").isEmpty();
+
+        fds.write(other[1], "fresh");
+        var ready = sel.select(java.time.Duration.ofSeconds(5));
+        assertThat(ready).hasSize(1);
+        assertThat(ready.get(0).key().data()).isEqualTo("new");
+    }
+
     /** test_register_file: epoll refuses regular files with EPERM, and leaves no key behind. */
     @Test
     void registerOfARegularFileIsRefused() throws IOException {

@@ -4,6 +4,7 @@ import static io.jselectors.internal.os.Native.C_INT;
 import static io.jselectors.internal.os.Native.C_POINTER;
 
 import io.jselectors.internal.os.EventFd;
+import io.jselectors.internal.os.Fcntl;
 import io.jselectors.internal.os.Native;
 import io.jselectors.internal.os.Sockets;
 import io.jselectors.internal.os.Unistd;
@@ -28,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and closes those still open at {@link #close()}. Only descriptors this object made are ever
  * closed, so a number the test already closed (and the JVM may have reused) is never touched.
  */
-final class Fds implements AutoCloseable {
+public final class Fds implements AutoCloseable {
     private static final MethodHandle DUP2 = Native.downcall("dup2", FunctionDescriptor.of(C_INT, C_INT, C_INT));
     private static final MethodHandle OPEN =
             Native.variadicDowncall("open", FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT), 2);
@@ -38,15 +39,18 @@ final class Fds implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final Set<Integer> owned = new LinkedHashSet<>();
 
+    /** An empty set of descriptors; close it to close every one it made. */
+    public Fds() {}
+
     /** @return {read end, write end}, both non-blocking and close-on-exec */
-    synchronized int[] pipe() throws IOException {
+    public synchronized int[] pipe() throws IOException {
         MemorySegment two = arena.allocate(ValueLayout.JAVA_INT, 2);
         Unistd.pipe2(two, Unistd.O_NONBLOCK | Unistd.O_CLOEXEC);
         return own(two);
     }
 
     /** @return two connected non-blocking AF_UNIX stream sockets */
-    synchronized int[] socketpair() throws IOException {
+    public synchronized int[] socketpair() throws IOException {
         MemorySegment two = arena.allocate(ValueLayout.JAVA_INT, 2);
         Sockets.socketpair(
                 Sockets.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC, 0, two);
@@ -54,14 +58,14 @@ final class Fds implements AutoCloseable {
     }
 
     /** @return a non-blocking eventfd whose counter starts at initial (readable when > 0) */
-    synchronized int eventfd(int initial) throws IOException {
+    public synchronized int eventfd(int initial) throws IOException {
         int fd = EventFd.eventfd(initial, EventFd.EFD_NONBLOCK | EventFd.EFD_CLOEXEC);
         owned.add(fd);
         return fd;
     }
 
     /** @return a descriptor of a regular file (a new temporary file), opened read-only */
-    synchronized int regularFile() throws IOException {
+    public synchronized int regularFile() throws IOException {
         // Not Files.createTempFile: its SecureRandom keeps /dev/urandom open, which the leak check would see.
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"),
                 "jselectors-" + ProcessHandle.current().pid() + "-" + TEMP_COUNTER.incrementAndGet() + ".txt");
@@ -83,7 +87,10 @@ final class Fds implements AutoCloseable {
     }
 
     /** dup2(from, to): makes {@code to} (closed first if open) a copy of {@code from}; we own {@code to}. */
-    synchronized int dup2(int from, int to) throws IOException {
+    public synchronized int dup2(int from, int to) throws IOException {
+        if (!owned.contains(to) && Fcntl.isOpen(to)) {
+            throw new IllegalStateException("fd " + to + " is open and not this test's: dup2 would close it");
+        }
         MemorySegment st = Native.errnoState();
         int r;
         try {
@@ -99,12 +106,12 @@ final class Fds implements AutoCloseable {
     }
 
     /** @return a {@link Selectable} over fd, named for messages */
-    Handle handle(int fd, String name) {
+    public Handle handle(int fd, String name) {
         return new Handle(this, fd, name);
     }
 
     /** Closes a descriptor this object made. */
-    synchronized void close(int fd) throws IOException {
+    public synchronized void close(int fd) throws IOException {
         if (!owned.remove(fd)) {
             throw new IllegalStateException("fd " + fd + " was not made by this test, or is already closed");
         }
@@ -112,12 +119,12 @@ final class Fds implements AutoCloseable {
     }
 
     /** Forgets an fd without closing it (someone else closed it, e.g. a selector under test). */
-    synchronized void disown(int fd) {
+    public synchronized void disown(int fd) {
         owned.remove(fd);
     }
 
     /** Writes the string; asserts the whole string went in. */
-    void write(int fd, String s) throws IOException {
+    public void write(int fd, String s) throws IOException {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment seg = a.allocate(b.length);
@@ -130,7 +137,7 @@ final class Fds implements AutoCloseable {
     }
 
     /** Reads what is there, up to max bytes; "" at end of file; null when it would block. */
-    String read(int fd, int max) throws IOException {
+    public String read(int fd, int max) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment seg = a.allocate(max);
             long n = Unistd.read(fd, seg);
@@ -142,7 +149,7 @@ final class Fds implements AutoCloseable {
     }
 
     /** Writes into a non-blocking fd until it would block; returns how many bytes went in. */
-    long fill(int fd) throws IOException {
+    public long fill(int fd) throws IOException {
         long total = 0;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment chunk = a.allocate(65536);
@@ -175,8 +182,21 @@ final class Fds implements AutoCloseable {
         }
     }
 
+    /**
+     * @return a descriptor number that is not open, far above what this process uses, for testing
+     *     EBADF without closing a number someone may reuse meanwhile
+     */
+    public static int notOpen() throws IOException {
+        for (int fd = 19_000; fd < 19_990; fd++) {
+            if (!Fcntl.isOpen(fd)) {
+                return fd;
+            }
+        }
+        throw new IllegalStateException("fds 19000..19989 are all open");
+    }
+
     /** @return how many descriptors this process has open now (entries of /proc/self/fd) */
-    static int openCount() {
+    public static int openCount() {
         String[] names = new File("/proc/self/fd").list();
         if (names == null) {
             throw new IllegalStateException("cannot list /proc/self/fd");
@@ -193,7 +213,7 @@ final class Fds implements AutoCloseable {
     }
 
     /** A {@link Selectable} over one fd of an {@link Fds}; {@link #close()} makes fileno() -1. */
-    static final class Handle implements Selectable, AutoCloseable {
+    public static final class Handle implements Selectable, AutoCloseable {
         private final Fds fds;
         private final String name;
         private int fd;

@@ -5,9 +5,12 @@ import static io.jselectors.Selector.EVENT_WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,5 +59,37 @@ interface ScalableSelectorTests {
             assertThat(sel.getMap()).isEmpty();
             assertThat(sel.select(Duration.ZERO)).isEmpty();
         }
+    }
+
+    /**
+     * test_above_fd_setsize as CPython writes it: socketpairs up to the process's fd limit (less a
+     * margin for the JVM), every reader READ and every writer WRITE; one select returns the writers.
+     */
+    @Test
+    @Tag("soak")
+    default void socketPairsUpToTheFdLimit() throws IOException {
+        long limit = openFilesSoftLimit();
+        int pairs = (int) Math.min((limit - Fds.openCount() - 256) / 2, 32_768);
+        System.out.printf("[%s] socketPairsUpToTheFdLimit: %d pairs under a limit of %d%n",
+                getClass().getSimpleName(), pairs, limit);
+        try (Selector sel = openSelector(); Fds fds = new Fds()) {
+            for (int i = 0; i < pairs; i++) {
+                int[] sp = fds.socketpair();
+                sel.register(sp[0], EVENT_READ);
+                sel.register(sp[1], EVENT_WRITE);
+            }
+            List<ReadyEvent> ready = sel.select(Duration.ofSeconds(30));
+            assertThat(ready).hasSize(pairs).allSatisfy(e -> assertThat(e.events()).isEqualTo(EVENT_WRITE));
+        }
+    }
+
+    /** The soft RLIMIT_NOFILE of this process (the JVM raises it to the hard limit at start). */
+    private static long openFilesSoftLimit() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+            if (line.startsWith("Max open files")) {
+                return Long.parseLong(line.substring("Max open files".length()).trim().split("\\s+")[0]);
+            }
+        }
+        throw new IllegalStateException("no 'Max open files' in /proc/self/limits");
     }
 }

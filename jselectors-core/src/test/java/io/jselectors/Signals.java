@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code io.jselectors}, which does not read {@code jdk.unsupported}, but run on the class path, where
  * everything is readable.
  */
-final class Signals implements AutoCloseable {
+public final class Signals implements AutoCloseable {
     /** SIGWINCH on Linux (x86_64 and the generic numbering of aarch64). */
-    static final int SIGWINCH = 28;
+    public static final int SIGWINCH = 28;
 
     private static final MethodHandle PTHREAD_SELF = Native.plainDowncallIfPresent(
                     "pthread_self", FunctionDescriptor.of(ValueLayout.JAVA_LONG))
@@ -35,10 +35,10 @@ final class Signals implements AutoCloseable {
     private final Object signal;
     private final Object previous;
     /** How many signals the Java handler has seen. */
-    final AtomicInteger delivered = new AtomicInteger();
+    public final AtomicInteger delivered = new AtomicInteger();
 
     /** Installs the counting handler; {@link #close()} restores the previous one. */
-    Signals() {
+    public Signals() {
         if (!Platform.isLinux()) {
             throw new IllegalStateException("signal numbers here are Linux's");
         }
@@ -66,7 +66,7 @@ final class Signals implements AutoCloseable {
     }
 
     /** @return the calling thread's pthread_t */
-    static long self() {
+    public static long self() {
         try {
             return (long) PTHREAD_SELF.invokeExact();
         } catch (Throwable t) {
@@ -75,7 +75,7 @@ final class Signals implements AutoCloseable {
     }
 
     /** Sends SIGWINCH to one thread. */
-    static void kill(long thread) {
+    public static void kill(long thread) {
         int r;
         try {
             r = (int) PTHREAD_KILL.invokeExact(thread, SIGWINCH);
@@ -91,7 +91,7 @@ final class Signals implements AutoCloseable {
      * Starts a daemon thread that signals {@code target} every {@code periodMillis} until the returned
      * handle is closed.
      */
-    static Pelter pelt(long target, long periodMillis) {
+    public static Pelter pelt(long target, long periodMillis) {
         return new Pelter(target, periodMillis);
     }
 
@@ -105,11 +105,11 @@ final class Signals implements AutoCloseable {
     }
 
     /** A thread that keeps signalling one target thread. */
-    static final class Pelter implements AutoCloseable {
+    public static final class Pelter implements AutoCloseable {
         private final Thread thread;
         private volatile boolean stop;
         /** How many signals were sent. */
-        final AtomicInteger sent = new AtomicInteger();
+        public final AtomicInteger sent = new AtomicInteger();
 
         private Pelter(long target, long periodMillis) {
             thread = Thread.ofPlatform().daemon().name("signal-pelter").start(() -> {

@@ -111,6 +111,7 @@ public final class Errno {
         return new ErrnoException(callWithArgs, errno, name(errno), description(errno));
     }
 
+    @SuppressWarnings("restricted") // reinterpret: the C library returns an unsized pointer
     private static String lookup(Optional<MethodHandle> handle, int errno) {
         if (handle.isEmpty()) {
             return null;

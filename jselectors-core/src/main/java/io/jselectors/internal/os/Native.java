@@ -63,6 +63,7 @@ public final class Native {
      * @param descriptor the C signature
      * @return the handle, or empty
      */
+    @SuppressWarnings("restricted") // linking C functions is what this class is for
     public static Optional<MethodHandle> downcallIfPresent(String name, FunctionDescriptor descriptor) {
         return find(name).map(addr -> LINKER.downcallHandle(addr, descriptor, CAPTURE_ERRNO));
     }
@@ -75,6 +76,7 @@ public final class Native {
      * @param firstVariadic the index of the first variadic argument (not counting the capture segment)
      * @return the handle, taking the errno capture segment first
      */
+    @SuppressWarnings("restricted") // linking C functions is what this class is for
     public static MethodHandle variadicDowncall(String name, FunctionDescriptor descriptor, int firstVariadic) {
         MemorySegment addr = find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("C library has no " + name + " on " + Platform.describe()));
@@ -88,6 +90,7 @@ public final class Native {
      * @param descriptor the C signature
      * @return the handle, or empty when the C library lacks it
      */
+    @SuppressWarnings("restricted") // linking C functions is what this class is for
     public static Optional<MethodHandle> plainDowncallIfPresent(String name, FunctionDescriptor descriptor) {
         return find(name).map(addr -> LINKER.downcallHandle(addr, descriptor));
     }

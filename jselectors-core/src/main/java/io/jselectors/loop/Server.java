@@ -1,0 +1,232 @@
+package io.jselectors.loop;
+
+import io.jselectors.ErrnoException;
+import io.jselectors.internal.os.Errno;
+import io.jselectors.net.ListeningSocket;
+import io.jselectors.net.StreamSocket;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.function.Supplier;
+
+/**
+ * A listening socket on an {@link EventLoop} that makes a {@link Protocol} per accepted connection:
+ * asyncio's {@code Server}. Made by {@link EventLoop#createServer}.
+ *
+ * <p>When the process or the system runs out of descriptors (EMFILE, ENFILE) or buffer memory, the
+ * server stops accepting for {@link ServerOptions#acceptRetryDelay()} and then tries again: the loop
+ * does not spin, the listening socket stays open, and the waiting connections stay in its backlog.
+ * Any other accept error is reported to the loop's exception handler and paused on the same way.
+ */
+public final class Server implements AutoCloseable, LoopResource {
+    private static final System.Logger LOG = System.getLogger("io.jselectors.loop");
+
+    private final EventLoop loop;
+    private final ListeningSocket listener;
+    private final Supplier<? extends Protocol> factory;
+    private final ServerOptions options;
+    private final SocketAddress localAddress;
+    private final Runnable onAcceptable = this::acceptSome;
+    private final Runnable resume = this::resumeAccepting;
+    private boolean accepting;
+    /** Out of descriptors since the last successful accept: retries log at DEBUG only. */
+    private boolean starved;
+    private boolean closed;
+    private TimerHandle retry;
+    private long accepted;
+    private long acceptPauses;
+
+    private Server(EventLoop loop, ListeningSocket listener, Supplier<? extends Protocol> factory, ServerOptions options)
+            throws IOException {
+        this.loop = loop;
+        this.listener = listener;
+        this.factory = factory;
+        this.options = options;
+        this.localAddress = listener.localAddress();
+    }
+
+    /** Binds now (so errors are thrown here), and starts accepting on the loop thread. */
+    static Server start(EventLoop loop, SocketAddress address, Supplier<? extends Protocol> factory, ServerOptions options)
+            throws IOException {
+        ListeningSocket ls = ListeningSocket.bind(address, options.listen());
+        Server s;
+        try {
+            s = new Server(loop, ls, factory, options);
+        } catch (IOException | RuntimeException e) {
+            ls.close();
+            throw e;
+        }
+        if (loop.inLoopThread() || !loop.isRunning()) {
+            s.begin();
+        } else {
+            try {
+                loop.execute(new StartTask(s::begin, s::closeNow));
+            } catch (RuntimeException e) {
+                ls.close();
+                throw e;
+            }
+        }
+        return s;
+    }
+
+    private void begin() {
+        if (closed) {
+            return;
+        }
+        if (loop.isClosed()) {
+            closeNow();
+            return;
+        }
+        loop.track(this);
+        resumeAccepting();
+    }
+
+    private void acceptSome() {
+        for (int i = 0; i < options.acceptsPerRound() && accepting; i++) {
+            StreamSocket s;
+            try {
+                s = listener.accept();
+            } catch (ErrnoException e) {
+                if (!isResourceShortage(e.errno())) {
+                    loop.reportError("accept on", this, e);
+                }
+                pauseAccepting(e); // whatever the error, retrying at once would spin on a ready socket
+                return;
+            } catch (IOException | RuntimeException e) {
+                loop.reportError("accept on", this, e);
+                pauseAccepting(e);
+                return;
+            }
+            starved = false;
+            if (s == null) {
+                return;
+            }
+            accepted++;
+            serve(s);
+        }
+    }
+
+    private void serve(StreamSocket s) {
+        Protocol p;
+        try {
+            if (options.tcpNoDelay() && !s.isUnix()) {
+                s.setTcpNoDelay(true);
+            }
+            p = factory.get();
+            if (p == null) {
+                throw new NullPointerException("the protocol factory returned null");
+            }
+        } catch (Throwable t) {
+            loop.reportError("protocol factory of", this, t);
+            try {
+                s.close();
+            } catch (IOException e) {
+                // released anyway
+            }
+            return;
+        }
+        new StreamTransport(loop, s, p).start();
+    }
+
+    private static boolean isResourceShortage(int errno) {
+        return errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.ENOMEM || errno == 105 /* ENOBUFS */;
+    }
+
+    private void pauseAccepting(Exception e) {
+        acceptPauses++;
+        try {
+            LOG.log(starved ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                    "server " + localAddress + ": " + e.getMessage() + "; accepting paused for "
+                            + options.acceptRetryDelay().toMillis() + " ms at a time until a descriptor is free");
+        } catch (RuntimeException | LinkageError logFailure) {
+            // Out of descriptors, the logger itself may fail (a file handler, a class to load): go on.
+        }
+        starved = true;
+        stopAccepting();
+        retry = loop.schedule(options.acceptRetryDelay(), resume);
+    }
+
+    private void resumeAccepting() {
+        retry = null;
+        if (closed || accepting) {
+            return;
+        }
+        try {
+            loop.addReader(listener, onAcceptable);
+            accepting = true;
+        } catch (IOException e) {
+            loop.reportError("listening on", this, e);
+        }
+    }
+
+    private void stopAccepting() {
+        if (accepting) {
+            accepting = false;
+            try {
+                loop.removeReader(listener);
+            } catch (IOException | RuntimeException e) {
+                loop.reportError("pausing", this, e);
+            }
+        }
+    }
+
+    /** @return the address the server listens on (with the port chosen when 0 was asked) */
+    public SocketAddress localAddress() {
+        return localAddress;
+    }
+
+    /** @return true until closed, also while accepting is paused for lack of descriptors */
+    public boolean isServing() {
+        return !closed;
+    }
+
+    /** @return how many connections were accepted so far */
+    public long acceptedCount() {
+        return accepted;
+    }
+
+    /** @return how many times accepting paused for lack of descriptors or memory */
+    public long acceptPauses() {
+        return acceptPauses;
+    }
+
+    /**
+     * Stops listening and closes the listening socket. Connections already accepted stay open.
+     * Idempotent. Called from another thread while the loop runs, the close is handed to the loop and
+     * happens soon (and at the latest when the loop closes).
+     */
+    @Override
+    public void close() {
+        if (loop.isRunning() && !loop.inLoopThread()) {
+            loop.callSoon(this::closeNow);
+            return;
+        }
+        closeNow();
+    }
+
+    private void closeNow() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (retry != null) {
+            retry.cancel();
+            retry = null;
+        }
+        if (!loop.isClosed()) {
+            stopAccepting();
+        }
+        loop.untrack(this);
+        listener.close();
+    }
+
+    @Override
+    public void loopClosed() {
+        accepting = false; // the selector goes with the loop
+        closeNow();
+    }
+
+    @Override
+    public String toString() {
+        return "Server[" + localAddress + (closed ? ", closed" : "") + "]";
+    }
+}

@@ -1,0 +1,74 @@
+package io.jselectors.loop;
+
+import io.jselectors.net.ListenOptions;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a {@link Server} listens and accepts.
+ *
+ * @param listen           backlog and address-reuse options of the listening socket
+ * @param acceptsPerRound  the most connections accepted per loop round, so a connection storm cannot
+ *                         starve the connections already open; {@code >= 1}
+ * @param acceptRetryDelay how long to stop accepting when the process or system is out of descriptors
+ *                         (EMFILE, ENFILE) or memory; the pending connections wait in the backlog
+ * @param tcpNoDelay       turn Nagle's algorithm off on accepted TCP connections (as asyncio does)
+ */
+public record ServerOptions(ListenOptions listen, int acceptsPerRound, Duration acceptRetryDelay, boolean tcpNoDelay) {
+    /** Net's listen defaults, 128 accepts per round, a 100 ms pause when out of descriptors, TCP_NODELAY on. */
+    public static final ServerOptions DEFAULTS =
+            new ServerOptions(ListenOptions.DEFAULTS, 128, Duration.ofMillis(100), true);
+
+    /** Checks the values. */
+    public ServerOptions {
+        Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(acceptRetryDelay, "acceptRetryDelay");
+        if (acceptsPerRound < 1) {
+            throw new IllegalArgumentException("acceptsPerRound must be >= 1, got " + acceptsPerRound);
+        }
+        if (acceptRetryDelay.isNegative() || acceptRetryDelay.isZero()) {
+            throw new IllegalArgumentException(
+                    "acceptRetryDelay must be positive (a zero pause would spin the loop), got " + acceptRetryDelay);
+        }
+    }
+
+    /**
+     * @param listen the new listen options
+     * @return a copy with these listen options
+     */
+    public ServerOptions withListen(ListenOptions listen) {
+        return new ServerOptions(listen, acceptsPerRound, acceptRetryDelay, tcpNoDelay);
+    }
+
+    /**
+     * @param backlog the listen backlog
+     * @return a copy with this backlog
+     */
+    public ServerOptions withBacklog(int backlog) {
+        return withListen(listen.withBacklog(backlog));
+    }
+
+    /**
+     * @param n the most accepts per round
+     * @return a copy with this limit
+     */
+    public ServerOptions withAcceptsPerRound(int n) {
+        return new ServerOptions(listen, n, acceptRetryDelay, tcpNoDelay);
+    }
+
+    /**
+     * @param delay the pause when out of descriptors
+     * @return a copy with this pause
+     */
+    public ServerOptions withAcceptRetryDelay(Duration delay) {
+        return new ServerOptions(listen, acceptsPerRound, delay, tcpNoDelay);
+    }
+
+    /**
+     * @param on whether accepted TCP connections get TCP_NODELAY
+     * @return a copy with this setting
+     */
+    public ServerOptions withTcpNoDelay(boolean on) {
+        return new ServerOptions(listen, acceptsPerRound, acceptRetryDelay, on);
+    }
+}

@@ -1,0 +1,119 @@
+package io.jselectors.loop;
+
+import java.lang.foreign.MemorySegment;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * One stream connection (TCP or Unix) of an {@link EventLoop}: asyncio's {@code Transport}. Call it on
+ * the loop thread only (from another thread it throws {@link IllegalStateException}: use
+ * {@link EventLoop#execute(Runnable)}).
+ *
+ * <h2>Writing</h2>
+ * A write sends at once what the socket takes and copies only the rest into the transport's buffer,
+ * which the loop sends as the socket drains; a connection holds buffer memory only while it has unsent
+ * bytes. When the buffer grows above the high-water mark the protocol's {@link Protocol#pauseWriting()}
+ * is called, and {@link Protocol#resumeWriting()} once it is back to the low-water mark.
+ *
+ * <p>After {@link #close()}, {@link #shutdownOutput()} or {@link #abort()}, writing throws
+ * {@link IllegalStateException}. After the connection failed (reset, broken pipe) but before the
+ * protocol has seen {@code connectionLost}, writes are silently dropped: the protocol learns of the
+ * failure from {@code connectionLost}.
+ */
+public interface Transport {
+    /** Default high-water mark of the write buffer: 64 KiB. */
+    long DEFAULT_HIGH_WATER = 64 * 1024;
+    /** Default low-water mark of the write buffer: 16 KiB. */
+    long DEFAULT_LOW_WATER = 16 * 1024;
+
+    /**
+     * Writes bytes. Native segments go to the kernel without a copy; only what it does not take at
+     * once is copied. Allocates nothing unless bytes must wait.
+     *
+     * @param data the bytes; the caller may reuse it as soon as this returns
+     * @throws IllegalStateException if the transport is closing or its output is shut down
+     */
+    void write(MemorySegment data);
+
+    /**
+     * Writes a buffer's remaining bytes, and advances its position to its limit.
+     *
+     * @param data the bytes
+     * @throws IllegalStateException if the transport is closing or its output is shut down
+     */
+    void write(ByteBuffer data);
+
+    /**
+     * Writes a byte array.
+     *
+     * @param data the bytes
+     * @throws IllegalStateException if the transport is closing or its output is shut down
+     */
+    void write(byte[] data);
+
+    /**
+     * Writes several segments in order, with one gathering system call when nothing is buffered.
+     *
+     * @param data the segments
+     * @throws IllegalStateException if the transport is closing or its output is shut down
+     */
+    void writev(MemorySegment... data);
+
+    /**
+     * Closes gracefully: stops reading, sends what is buffered, then closes; the protocol then gets
+     * {@code connectionLost(null)}. Idempotent.
+     */
+    void close();
+
+    /**
+     * Closes now: drops the buffered bytes and resets the connection (the peer sees ECONNRESET); the
+     * protocol then gets {@code connectionLost(null)}. Idempotent; after {@link #close()} it cuts the
+     * flush short.
+     */
+    void abort();
+
+    /**
+     * Half-closes: after the buffered bytes are sent the peer sees end of stream, while this side can
+     * still read. Idempotent. Once the peer has also closed its side, the transport closes.
+     */
+    void shutdownOutput();
+
+    /** Stops calling {@link Protocol#dataReceived} until {@link #resumeReading()}. Idempotent. */
+    void pauseReading();
+
+    /** Reads again after {@link #pauseReading()}. Idempotent. */
+    void resumeReading();
+
+    /** @return true unless reading is paused or over (closing, end of stream) */
+    boolean isReading();
+
+    /**
+     * Sets the write buffer's flow-control marks.
+     *
+     * @param high pause the protocol when more than this many bytes wait; {@code >= low}
+     * @param low  resume it when at most this many wait; {@code >= 0}
+     * @throws IllegalArgumentException if {@code low < 0} or {@code high < low}
+     */
+    void setWriteBufferLimits(long high, long low);
+
+    /** @return the high-water mark */
+    long writeBufferHighWater();
+
+    /** @return the low-water mark */
+    long writeBufferLowWater();
+
+    /** @return the bytes written but not yet sent */
+    long writeBufferSize();
+
+    /** @return the local address; null once closed */
+    SocketAddress localAddress();
+
+    /** @return the peer's address (an empty-path Unix address for unnamed Unix peers); null once closed */
+    SocketAddress remoteAddress();
+
+    /** @return true once the transport is closing or closed, by either side */
+    boolean isClosing();
+
+    /** @return the loop this transport runs on */
+    EventLoop loop();
+}

@@ -1,0 +1,143 @@
+package io.jselectors.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Echo round trips through a server and a client on one loop allocate nothing per message once warm:
+ * the loop thread's allocated-bytes counter is read before and after many round trips.
+ */
+class SteadyStateAllocationTest {
+    private static final int MESSAGE = 100;
+    static final int WINDOW = 5_000;
+    static final int MAX_WINDOWS = 40;
+
+    // Through reflection: the test sources compile inside module io.jselectors, which does not read
+    // java.management; at run time the tests are on the class path.
+    private static final Object THREADS;
+    private static final Method ALLOCATED;
+
+    static {
+        Object threads = null;
+        Method allocated = null;
+        try {
+            threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+            allocated = Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes");
+            allocated.invoke(threads);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            allocated = null;
+        }
+        THREADS = threads;
+        ALLOCATED = allocated;
+    }
+
+    static long allocatedBytes() {
+        try {
+            return (long) ALLOCATED.invoke(THREADS);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Echoes what it receives. */
+    static final class Echo implements Protocol {
+        Transport t;
+
+        @Override
+        public void connectionMade(Transport transport) {
+            t = transport;
+        }
+
+        @Override
+        public void dataReceived(MemorySegment data) {
+            t.write(data);
+        }
+    }
+
+    /**
+     * Sends a message, waits for all of it back, sends the next. Measures allocation per window of
+     * {@link #WINDOW} round trips, until a window is clean (the JIT has settled) or {@link #MAX_WINDOWS}.
+     */
+    static final class PingPong implements Protocol {
+        final MemorySegment message;
+        final CompletableFuture<double[]> done = new CompletableFuture<>();
+        Transport t;
+        int got;
+        int trips;
+        int windows;
+        long startBytes;
+
+        PingPong(MemorySegment message) {
+            this.message = message;
+        }
+
+        @Override
+        public void connectionMade(Transport transport) {
+            t = transport;
+            startBytes = allocatedBytes();
+            t.write(message);
+        }
+
+        @Override
+        public void dataReceived(MemorySegment data) {
+            got += (int) data.byteSize();
+            if (got < MESSAGE) {
+                return;
+            }
+            got = 0;
+            if (++trips == WINDOW) {
+                long now = allocatedBytes();
+                double perTrip = (double) (now - startBytes) / WINDOW;
+                windows++;
+                if (perTrip < 0.5 || windows == MAX_WINDOWS) {
+                    done.complete(new double[] {perTrip, windows});
+                    return;
+                }
+                trips = 0;
+                startBytes = allocatedBytes();
+            }
+            t.write(message);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.jselectors.loop.EventLoopTest#backends")
+    void echoRoundTripsAllocateNothing(String backend) throws Exception {
+        if (ALLOCATED == null) {
+            System.out.println("allocation test skipped: this JVM cannot count a thread's allocated bytes");
+        }
+        Assumptions.assumeTrue(ALLOCATED != null, "this JVM cannot count a thread's allocated bytes");
+        // In a fresh JVM: see AllocProbe for why.
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
+                        "-cp", cp, AllocProbe.class.getName(), backend)
+                .redirectErrorStream(true)
+                .start();
+        String out;
+        try (var in = p.getInputStream()) {
+            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        Matcher m = Pattern.compile("bytes-per-round-trip=([0-9.E-]+)").matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        double perTrip = Double.parseDouble(m.group(1));
+        System.out.printf("loop allocation, %s: %s%n", backend, out.strip());
+        // Zero in practice; the slack absorbs a rare one-off (a JIT deoptimization, a grown array).
+        assertThat(perTrip).as("bytes allocated per round trip").isLessThan(1.0);
+    }
+}

@@ -1,0 +1,241 @@
+package io.jselectors.echo;
+
+import io.jselectors.ErrnoException;
+import io.jselectors.Selector;
+import io.jselectors.loop.EventLoop;
+import io.jselectors.loop.Server;
+import io.jselectors.loop.ServerOptions;
+import io.jselectors.net.ListenOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One event loop on one thread, with its own listening socket (all of them share the port through
+ * SO_REUSEPORT, so the kernel spreads the connections) and the connections it accepted.
+ */
+final class EchoWorker {
+    private final int index;
+    private final EchoConfig config;
+    private final EchoStats stats;
+    private final Consumer<Throwable> onFailure;
+    private final Selector selector;
+    private final EventLoop loop;
+    private Server server;
+    private Thread thread;
+    /** Intrusive list of the open connections; touched on the loop thread only. */
+    private EchoConnection head;
+    private int count;
+    private volatile boolean stopping;
+
+    EchoWorker(int index, EchoConfig config, EchoStats stats, Consumer<Throwable> onFailure) throws IOException {
+        this.index = index;
+        this.config = config;
+        this.stats = stats;
+        this.onFailure = onFailure;
+        this.selector = config.opener().open();
+        this.loop = EventLoop.open(selector); // the loop owns the selector from here on
+    }
+
+    EchoConfig config() {
+        return config;
+    }
+
+    String backend() {
+        return selector.backend();
+    }
+
+    boolean isStopping() {
+        return stopping;
+    }
+
+    /**
+     * Opens this worker's listening socket.
+     *
+     * @return the address bound (with the port chosen when asked for 0)
+     * @throws UserError if the address is in use, not on this machine, or not allowed
+     */
+    InetSocketAddress listen(InetSocketAddress address, boolean reusePort) throws UserError, IOException {
+        ServerOptions options = ServerOptions.DEFAULTS
+                .withListen(ListenOptions.DEFAULTS.withReusePort(reusePort))
+                .withBacklog(4096);
+        try {
+            server = loop.createServer(address, () -> new EchoConnection(this, stats), options);
+        } catch (ErrnoException e) {
+            throw bindError(address, e);
+        }
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    private static UserError bindError(InetSocketAddress address, ErrnoException e) {
+        String where = EchoMain.format(address);
+        return switch (e.errnoName()) {
+            case "EADDRINUSE" -> new UserError("cannot listen on " + where
+                    + ": the port is in use (stop the other server or choose another --port; 0 picks a free one)", e);
+            case "EADDRNOTAVAIL" -> new UserError("cannot listen on " + where
+                    + ": that address is not on this machine (try --host 127.0.0.1)", e);
+            case "EACCES" -> new UserError("cannot listen on " + where
+                    + ": permission denied (ports below 1024 need privileges; choose another --port)", e);
+            default -> new UserError("cannot listen on " + where + ": " + e.getMessage(), e);
+        };
+    }
+
+    /** Starts the loop's thread. */
+    void start() {
+        if (!config.idleTimeout().isZero()) {
+            long t = config.idleTimeout().toNanos();
+            Duration period = Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(50), t / 4));
+            loop.schedule(period, new Runnable() {
+                @Override
+                public void run() {
+                    sweepIdle(System.nanoTime(), t);
+                    if (!stopping) {
+                        loop.schedule(period, this);
+                    }
+                }
+            });
+        }
+        thread = Thread.ofPlatform().name("echo-loop-" + index).start(() -> {
+            try {
+                loop.run();
+            } catch (Throwable e) {
+                onFailure.accept(e);
+            }
+        });
+    }
+
+    void add(EchoConnection c) {
+        c.next = head;
+        c.prev = null;
+        if (head != null) {
+            head.prev = c;
+        }
+        head = c;
+        c.linked = true;
+        count++;
+    }
+
+    void remove(EchoConnection c) {
+        if (!c.linked) {
+            return;
+        }
+        if (c.prev != null) {
+            c.prev.next = c.next;
+        } else {
+            head = c.next;
+        }
+        if (c.next != null) {
+            c.next.prev = c.prev;
+        }
+        c.prev = c.next = null;
+        c.linked = false;
+        count--;
+    }
+
+    private void sweepIdle(long now, long timeoutNanos) {
+        EchoConnection c = head;
+        while (c != null) {
+            EchoConnection next = c.next; // closing may unlink c
+            c.closeIfIdle(now, timeoutNanos);
+            c = next;
+        }
+    }
+
+    /** Unsent bytes over this loop's connections, measured on its thread; -1 if it does not answer soon. */
+    long bufferedBytes() {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        try {
+            loop.execute(() -> {
+                long sum = 0;
+                for (EchoConnection c = head; c != null; c = c.next) {
+                    sum += c.writeBufferSize();
+                }
+                f.complete(sum);
+            });
+            return f.get(1, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /**
+     * First step of a graceful stop: close the listening socket; every connection goes on echoing until it
+     * has been quiet for {@link #QUIET}, then shuts its write side.
+     */
+    void beginStop() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        loop.execute(() -> {
+            if (server != null) {
+                server.close();
+            }
+            closed.complete(null);
+            for (EchoConnection c = head; c != null; c = c.next) {
+                c.drain();
+            }
+            drainTick();
+        });
+        if (thread != null && thread.isAlive()) {
+            try {
+                closed.get(5, TimeUnit.SECONDS); // so "stopping" is printed once nothing accepts any more
+            } catch (Exception e) {
+                // a loop that does not answer is aborted by finishStop
+            }
+        }
+    }
+
+    /** A connection that received nothing for this long, with every echo flushed, has no echo in flight. */
+    static final Duration QUIET = Duration.ofMillis(50);
+
+    private void drainTick() {
+        long now = System.nanoTime();
+        EchoConnection c = head;
+        while (c != null) {
+            EchoConnection next = c.next;
+            c.shutIfQuiet(now, QUIET.toNanos());
+            c = next;
+        }
+        loop.schedule(Duration.ofMillis(10), this::drainTick);
+    }
+
+    /** Last step: abort what is left, stop the loop, wait for its thread, free it. Returns connections aborted. */
+    int finishStop() {
+        stopping = true;
+        CompletableFuture<Integer> aborted = new CompletableFuture<>();
+        if (thread != null && thread.isAlive()) {
+            loop.execute(() -> {
+                int n = count;
+                if (server != null) {
+                    server.close();
+                }
+                EchoConnection c = head;
+                while (c != null) {
+                    EchoConnection next = c.next;
+                    c.abort();
+                    c = next;
+                }
+                aborted.complete(n);
+                loop.stop();
+            });
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            aborted.complete(0);
+        }
+        try {
+            loop.close(); // closes the selector too
+        } catch (RuntimeException e) {
+            onFailure.accept(e);
+        }
+        return aborted.getNow(0);
+    }
+}
