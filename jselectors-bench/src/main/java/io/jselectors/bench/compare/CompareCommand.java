@@ -189,7 +189,9 @@ public final class CompareCommand implements Callable<Integer> {
         if (!quick && !noProfile && runnable.containsKey(ref)) {
             Scenario pp1000 = scenarios.stream().filter(s -> s.id().equals("pp-1000")).findFirst().orElse(scenarios.get(0));
             System.out.println("profiling " + ref + " under " + pp1000.id() + " with JFR...");
-            profile = Profiler.profile(ref, runnable.get(ref), pp1000, pin ? serverCore : -1, work);
+            Scenario longer = new Scenario(pp1000.id(), pp1000.label(), pp1000.connections(), pp1000.size(),
+                    pp1000.pipeline(), pp1000.idle(), Duration.ofSeconds(3), Duration.ofSeconds(8));
+            profile = Profiler.profile(ref, runnable.get(ref), longer, pin ? serverCore : -1, work);
         }
         String loadAfter = Files.readString(Path.of("/proc/loadavg")).strip();
 

@@ -7,11 +7,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One extra cell, after the matrix and outside its figures: the reference server under a scenario with
@@ -29,7 +27,7 @@ final class Profiler {
         try {
             int port = ServerProcess.freePort();
             Map<String, String> env = Map.of("JAVA_TOOL_OPTIONS",
-                    "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
+                    "-XX:StartFlightRecording=delay=3s,filename=" + jfr + ",settings=profile,dumponexit=true");
             LoadResult r;
             try (ServerProcess p = ServerProcess.start(cmd.withPort(port), port, core,
                     work.resolve("logs").resolve(server + "-profile.log"), env)) {
@@ -42,15 +40,7 @@ final class Profiler {
                             + " (%.0f%% of the server's CPU time in the kernel).%n%n",
                     r.messagesPerSecond(), r.serverCpuMicrosPerMessage(), r.serverUserMicrosPerMessage(),
                     100 * (1 - r.serverUserMicrosPerMessage() / r.serverCpuMicrosPerMessage())));
-            String summary = jfrTool("summary", jfr.toString());
-            long java = count(summary, "jdk.ExecutionSample");
-            long nat = count(summary, "jdk.NativeMethodSample");
-            md.append(String.format(Locale.ROOT, "JFR samples: %,d in Java code, %,d in native code (read, write,"
-                    + " epoll_wait and the other system calls).%n%n", java, nat));
-            md.append("```\n").append(head(jfrTool("view", "--width", "160", "hot-methods", jfr.toString()), 16))
-                    .append("\n```\n\n");
-            md.append("```\n").append(head(jfrTool("view", "--width", "160", "native-methods", jfr.toString()), 10))
-                    .append("\n```\n\n");
+            md.append(summarize(jfr));
         } catch (Exception e) {
             md.append("Profile not taken: ").append(e.getMessage()).append("\n\n");
         }
@@ -68,29 +58,69 @@ final class Profiler {
         ServerProcess.sleep(500);
     }
 
-    private static String jfrTool(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "jfr").toString());
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("jfr " + String.join(" ", args) + " failed: " + out.strip());
-        }
-        return out;
-    }
-
-    private static long count(String summary, String event) {
-        for (String line : summary.split("\n")) {
-            String[] f = line.strip().split("\\s+");
-            if (f.length >= 2 && f[0].equals(event)) {
-                return Long.parseLong(f[1]);
+    /**
+     * Counts JFR's samples: Java execution samples by top frame, and samples of threads in native code by
+     * the nearest jselectors (or other non-JDK) frame, which names the system call's binding.
+     */
+    static String summarize(Path jfr) throws IOException {
+        Map<String, Integer> javaTop = new java.util.HashMap<>();
+        Map<String, Integer> nativeBy = new java.util.HashMap<>();
+        int javaCount = 0;
+        int nativeCount = 0;
+        try (jdk.jfr.consumer.RecordingFile f = new jdk.jfr.consumer.RecordingFile(jfr)) {
+            while (f.hasMoreEvents()) {
+                jdk.jfr.consumer.RecordedEvent e = f.readEvent();
+                String type = e.getEventType().getName();
+                boolean isJava = type.equals("jdk.ExecutionSample");
+                if (!isJava && !type.equals("jdk.NativeMethodSample")) {
+                    continue;
+                }
+                jdk.jfr.consumer.RecordedStackTrace st = e.getStackTrace();
+                if (st == null || st.getFrames().isEmpty()) {
+                    continue;
+                }
+                String where = "(JDK only)";
+                for (jdk.jfr.consumer.RecordedFrame fr : st.getFrames()) {
+                    String n = name(fr);
+                    if (!n.startsWith("java.") && !n.startsWith("jdk.") && !n.startsWith("sun.")) {
+                        where = n;
+                        break;
+                    }
+                }
+                if (isJava) {
+                    javaCount++;
+                    String top = name(st.getFrames().get(0));
+                    if (!top.equals(where)) {
+                        // JDK code on behalf of ours: the FFM downcall stub (LambdaForm), a MemorySegment check...
+                        top = top.replaceAll("\\$\\$Lambda.*|\\.0x[0-9a-f]+", "");
+                        where = where + " > " + top.substring(top.lastIndexOf('.', top.lastIndexOf('.') - 1) + 1);
+                    }
+                    javaTop.merge(where, 1, Integer::sum);
+                } else {
+                    nativeCount++;
+                    nativeBy.merge(where, 1, Integer::sum);
+                }
             }
         }
-        return 0;
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "JFR samples after the first 3 s: %,d of threads running Java code, %,d of"
+                + " threads in native code (system calls), by where they were.%n%n", javaCount, nativeCount));
+        md.append("| in native code, called from | samples | | running Java: nearest of our frames > JDK top frame | samples |\n|---|---:|---|---|---:|\n");
+        List<Map.Entry<String, Integer>> n = top(nativeBy, 8);
+        List<Map.Entry<String, Integer>> j = top(javaTop, 8);
+        for (int i = 0; i < Math.max(n.size(), j.size()); i++) {
+            md.append("| ").append(i < n.size() ? n.get(i).getKey() + " | " + n.get(i).getValue() : " | ")
+                    .append(" | | ").append(i < j.size() ? j.get(i).getKey() + " | " + j.get(i).getValue() : " | ")
+                    .append(" |\n");
+        }
+        return md.append('\n').toString();
     }
 
-    private static String head(String text, int lines) {
-        return String.join("\n", text.strip().lines().limit(lines).toList());
+    private static String name(jdk.jfr.consumer.RecordedFrame f) {
+        return f.getMethod().getType().getName() + "." + f.getMethod().getName();
+    }
+
+    private static List<Map.Entry<String, Integer>> top(Map<String, Integer> m, int k) {
+        return m.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(k).toList();
     }
 }
