@@ -156,6 +156,7 @@ public final class CompareCommand implements Callable<Integer> {
         String started = ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME);
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
         List<CellResult> all = new ArrayList<>();
+        long quietWaits = 0;
         int total = runnable.size() * scenarios.size() * Math.max(1, repeat);
         ProgressBar bar = noProgress ? null : new ProgressBarBuilder().setTaskName("compare").setInitialMax(total)
                 .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
@@ -163,11 +164,13 @@ public final class CompareCommand implements Callable<Integer> {
             // Scenario by scenario, every server in turn: a burst of load from elsewhere on the machine
             // then hits one scenario's cells across servers rather than one server's whole column.
             for (int round = 0; round < Math.max(1, repeat); round++) {
+                List<Map.Entry<String, CommandResolver.Resolved>> order = new ArrayList<>(runnable.entrySet());
                 for (Scenario s : scenarios) {
-                    for (Map.Entry<String, CommandResolver.Resolved> e : runnable.entrySet()) {
+                    for (Map.Entry<String, CommandResolver.Resolved> e : order) {
                         if (bar != null) {
                             bar.setExtraMessage(e.getKey() + " " + s.id());
                         }
+                        quietWaits += Quiet.waitForQuiet(5_000, 0.15);
                         CellResult r = runCell(e.getKey(), e.getValue(), s, pin ? serverCore : -1, work);
                         all.add(r);
                         if (bar != null) {
@@ -177,6 +180,8 @@ public final class CompareCommand implements Callable<Integer> {
                             System.err.println("\n" + e.getKey() + " " + s.id() + ": FAILED: " + r.failure());
                         }
                     }
+                    // The next scenario starts with the next server: no server always runs first.
+                    order.add(order.remove(0));
                 }
             }
         } finally {
@@ -204,6 +209,9 @@ public final class CompareCommand implements Callable<Integer> {
         }
         header.add("Pinning: " + (pin ? "each server on CPU " + serverCore + " (taskset), the load generator on CPU "
                 + clientCore : "none"));
+        header.add(String.format(Locale.ROOT, "Order: scenario by scenario, each starting with the next server in turn;"
+                + " before each cell the harness waited for the CPUs to be under 15%% busy (up to 5 s; %.0f s in all)",
+                quietWaits / 1000.0));
         header.add("Load generator: one thread, JDK NIO Selector, closed loop, every echoed byte verified;"
                 + " latency is per message, send to last byte back. Server CPU and RSS from /proc/PID/stat and /status"
                 + " (the server process and its descendants), over the measured window only.");
