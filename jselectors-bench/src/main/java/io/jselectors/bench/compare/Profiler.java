@@ -3,6 +3,7 @@ package io.jselectors.bench.compare;
 import io.jselectors.bench.load.LoadConfig;
 import io.jselectors.bench.load.LoadGenerator;
 import io.jselectors.bench.load.LoadResult;
+import io.jselectors.bench.load.ProcStat;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -23,11 +24,32 @@ final class Profiler {
     static String profile(String server, CommandResolver.Resolved cmd, Scenario s, int core, Path work) {
         Path jfr = work.resolve("profile-" + server + ".jfr");
         StringBuilder md = new StringBuilder();
-        md.append("## Profile: ").append(server).append(", ").append(s.label()).append(" (JFR)\n\n");
+        md.append("## Profile: ").append(server).append(", ").append(s.label())
+                .append(" (two extra cells, not in the tables above)\n\n");
         try {
             int port = ServerProcess.freePort();
             Map<String, String> env = Map.of("JAVA_TOOL_OPTIONS",
                     "-XX:StartFlightRecording=delay=3s,filename=" + jfr + ",settings=profile,dumponexit=true");
+            // First without JFR: the server's threads, by CPU over the measured window.
+            List<Map<Long, Map.Entry<String, ProcStat.Cpu>>> threads = new java.util.ArrayList<>();
+            int plainPort = ServerProcess.freePort();
+            LoadResult plain;
+            try (ServerProcess p = ServerProcess.start(cmd.withPort(plainPort), plainPort, core,
+                    work.resolve("logs").resolve(server + "-threads.log"))) {
+                ServerProcess.sleep(500);
+                plain = new LoadGenerator(new LoadConfig(new InetSocketAddress("127.0.0.1", plainPort), s.connections(),
+                                s.size(), s.pipeline(), s.warmup(), s.duration(), s.idle(), p.pid(), false))
+                        .onWindow(() -> threads.add(ProcStat.threadCpu(p.pid())),
+                                () -> threads.add(ProcStat.threadCpu(p.pid())))
+                        .run();
+            }
+            md.append(String.format(Locale.ROOT, "Without JFR: %,.0f msg/s, server CPU %.2f us/msg, user %.2f. The"
+                    + " server's threads over the measured window (from /proc/PID/task; numbered pools summed):%n%n",
+                    plain.messagesPerSecond(), plain.serverCpuMicrosPerMessage(), plain.serverUserMicrosPerMessage()));
+            if (threads.size() == 2) {
+                md.append(threadTable(threads.get(0), threads.get(1), plain.messages()));
+            }
+            // Then the same cell under JFR.
             LoadResult r;
             try (ServerProcess p = ServerProcess.start(cmd.withPort(port), port, core,
                     work.resolve("logs").resolve(server + "-profile.log"), env)) {
@@ -36,7 +58,7 @@ final class Profiler {
             }
             waitFor(jfr);
             md.append(String.format(Locale.ROOT,
-                    "Under JFR (figures not in the tables above): %,.0f msg/s, server CPU %.2f us/msg of which user %.2f"
+                    "Under JFR: %,.0f msg/s, server CPU %.2f us/msg of which user %.2f"
                             + " (%.0f%% of the server's CPU time in the kernel).%n%n",
                     r.messagesPerSecond(), r.serverCpuMicrosPerMessage(), r.serverUserMicrosPerMessage(),
                     100 * (1 - r.serverUserMicrosPerMessage() / r.serverCpuMicrosPerMessage())));
@@ -114,6 +136,34 @@ final class Profiler {
                     .append(" |\n");
         }
         return md.append('\n').toString();
+    }
+
+    /** The server's threads by CPU over the measured window: which of its user time is the loop's own. */
+    private static String threadTable(Map<Long, Map.Entry<String, ProcStat.Cpu>> before,
+            Map<Long, Map.Entry<String, ProcStat.Cpu>> after, long messages) {
+        Map<String, long[]> byName = new java.util.TreeMap<>();
+        for (var e : after.entrySet()) {
+            ProcStat.Cpu end = e.getValue().getValue();
+            var b = before.get(e.getKey());
+            ProcStat.Cpu d = b == null ? end : end.minus(b.getValue());
+            // Numbered pool threads (GC, compiler) are summed under one name.
+            String name = e.getValue().getKey().replaceAll("[0-9#-]+$", "").strip();
+            long[] acc = byName.computeIfAbsent(name.isEmpty() ? e.getValue().getKey() : name, k -> new long[2]);
+            acc[0] += d.userTicks();
+            acc[1] += d.systemTicks();
+        }
+        StringBuilder md = new StringBuilder("| thread | user us/msg | system us/msg |\n|---|---:|---:|\n");
+        byName.entrySet().stream()
+                .filter(e -> e.getValue()[0] + e.getValue()[1] > 0)
+                .sorted((a, b) -> Long.compare(b.getValue()[0] + b.getValue()[1], a.getValue()[0] + a.getValue()[1]))
+                .limit(8)
+                .forEach(e -> md.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f |%n", e.getKey(),
+                        perMessage(e.getValue()[0], messages), perMessage(e.getValue()[1], messages))));
+        return md.append('\n').toString();
+    }
+
+    private static double perMessage(long ticks, long messages) {
+        return messages == 0 ? Double.NaN : ticks * 1e6 / ProcStat.TICKS_PER_SECOND / messages;
     }
 
     private static String name(jdk.jfr.consumer.RecordedFrame f) {

@@ -48,6 +48,8 @@ public final class LoadGenerator {
     private boolean stopping;
     private long completed;
     private LoadFailure failure;
+    private Runnable windowStart = () -> {};
+    private Runnable windowEnd = () -> {};
 
     /** One active connection's streams. */
     private final class Conn {
@@ -86,6 +88,19 @@ public final class LoadGenerator {
         pattern = ByteBuffer.allocateDirect(bytes.length);
         pattern.put(bytes).clear();
         patternSeg = MemorySegment.ofBuffer(pattern);
+    }
+
+    /**
+     * Runs code at the start and at the end of the measured window (on the load thread; keep it short).
+     *
+     * @param start called when measuring begins
+     * @param end   called when it ends, before the drain
+     * @return this generator
+     */
+    public LoadGenerator onWindow(Runnable start, Runnable end) {
+        this.windowStart = start;
+        this.windowEnd = end;
+        return this;
     }
 
     /**
@@ -133,6 +148,7 @@ public final class LoadGenerator {
                     completed0 = completed;
                     server0 = serverCpu();
                     client0 = ProcStat.processCpu(ProcessHandle.current().pid());
+                    windowStart.run();
                 }
                 long waitMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis((measuring ? end : measureStart) - now));
                 selector.select(this::onReady, Math.min(waitMs, 100));
@@ -150,6 +166,7 @@ public final class LoadGenerator {
                 }
             }
             long measured = completed - completed0;
+            windowEnd.run();
             ProcStat.Cpu serverCpu = server0 == null ? null : serverCpu().minus(server0);
             ProcStat.Cpu clientCpu = ProcStat.processCpu(ProcessHandle.current().pid()).minus(client0);
             long rss = config.serverPid() > 0 ? ProcStat.treeRssBytes(config.serverPid()) : 0;

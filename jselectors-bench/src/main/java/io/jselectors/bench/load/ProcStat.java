@@ -143,6 +143,30 @@ public final class ProcStat {
         return sum;
     }
 
+    /**
+     * CPU time of each thread of a process, by thread id, with the thread's name.
+     *
+     * @param pid the process
+     * @return thread id to (name, times); threads that exit while this runs are left out
+     */
+    public static java.util.Map<Long, java.util.Map.Entry<String, Cpu>> threadCpu(long pid) {
+        java.util.Map<Long, java.util.Map.Entry<String, Cpu>> out = new java.util.HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String name = Files.readString(t.resolve("comm")).strip();
+                    out.put(Long.parseLong(t.getFileName().toString()),
+                            java.util.Map.entry(name, parseStat(Files.readString(t.resolve("stat")))));
+                } catch (IOException | RuntimeException e) {
+                    // the thread exited meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // the process is gone: nothing to report
+        }
+        return out;
+    }
+
     private static List<Long> tree(long pid) {
         List<Long> pids = new ArrayList<>();
         pids.add(pid);
