@@ -1,0 +1,21 @@
+package io.jselectors.bench.jmh;
+
+import io.jselectors.EpollSelector;
+import io.jselectors.PollSelector;
+import io.jselectors.SelectSelector;
+import io.jselectors.Selector;
+import java.io.IOException;
+
+/** Opens one of our backends by name, for the benchmarks' {@code backend} parameter. */
+final class Backends {
+    private Backends() {}
+
+    static Selector open(String backend) throws IOException {
+        return switch (backend) {
+            case "epoll" -> EpollSelector.open();
+            case "poll" -> PollSelector.open();
+            case "select" -> SelectSelector.open();
+            default -> throw new IllegalArgumentException("unknown backend " + backend + " (epoll, poll, select)");
+        };
+    }
+}
