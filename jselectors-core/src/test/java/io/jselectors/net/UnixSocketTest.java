@@ -54,6 +54,7 @@ class UnixSocketTest extends StreamContract {
     }
 
     @Test
+    @SuppressWarnings("try") // the listener only has to exist while the second bind fails
     void existingFileSaysAddressInUse() throws Exception {
         try (ListeningSocket l = ListeningSocket.bind(bindAddress())) {
             assertThatThrownBy(() -> ListeningSocket.bind(bindAddress()))

@@ -41,7 +41,39 @@ public final class Native {
     private static final ThreadLocal<MemorySegment> ERRNO_STATE =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
 
+    /** {@link #ioResult} for EAGAIN: the non-blocking call would block. Same value as {@code Unistd.WOULD_BLOCK}. */
+    public static final long WOULD_BLOCK = -1;
+    /** {@link #ioResult} for EINTR: make the call again. */
+    public static final long RETRY = Long.MIN_VALUE;
+
     private Native() {}
+
+    /**
+     * Classifies the result of a non-blocking I/O call that returns a count ({@code read}, {@code send},
+     * {@code writev}, ...), in one place for every binding: the count as it is; EAGAIN as
+     * {@link #WOULD_BLOCK}, never an exception (it is the steady state of non-blocking I/O); EINTR as
+     * {@link #RETRY}; any other errno thrown.
+     *
+     * @param n     what the call returned
+     * @param call  the C function, for the message
+     * @param fd    the descriptor, for the message
+     * @param state the capture segment of the call
+     * @return n, {@link #WOULD_BLOCK} or {@link #RETRY}
+     * @throws ErrnoException for any other errno, naming the call and the fd
+     */
+    public static long ioResult(long n, String call, int fd, MemorySegment state) throws ErrnoException {
+        if (n >= 0) {
+            return n;
+        }
+        int e = errno(state);
+        if (e == Errno.EAGAIN) {
+            return WOULD_BLOCK;
+        }
+        if (e == Errno.EINTR) {
+            return RETRY;
+        }
+        throw error(call, fd, state);
+    }
 
     /**
      * Links a C function that sets errno. The handle takes the errno capture segment first.

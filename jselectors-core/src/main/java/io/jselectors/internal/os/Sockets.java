@@ -423,24 +423,17 @@ public final class Sockets {
      */
     public static long send(int fd, MemorySegment buf, int flags) throws ErrnoException {
         MemorySegment st = Native.errnoState();
-        while (true) {
+        long r;
+        do {
             long n;
             try {
                 n = (long) SEND.invokeExact(st, fd, buf, buf.byteSize(), flags);
             } catch (Throwable t) {
                 throw Native.linkageFailure(t);
             }
-            if (n >= 0) {
-                return n;
-            }
-            int e = Native.errno(st);
-            if (e == Errno.EAGAIN) {
-                return Unistd.WOULD_BLOCK;
-            }
-            if (e != Errno.EINTR) {
-                throw Native.error("send", fd, st);
-            }
-        }
+            r = Native.ioResult(n, "send", fd, st);
+        } while (r == Native.RETRY);
+        return r;
     }
 
     /**
@@ -454,24 +447,17 @@ public final class Sockets {
      */
     public static long recv(int fd, MemorySegment buf, int flags) throws ErrnoException {
         MemorySegment st = Native.errnoState();
-        while (true) {
+        long r;
+        do {
             long n;
             try {
                 n = (long) RECV.invokeExact(st, fd, buf, buf.byteSize(), flags);
             } catch (Throwable t) {
                 throw Native.linkageFailure(t);
             }
-            if (n >= 0) {
-                return n;
-            }
-            int e = Native.errno(st);
-            if (e == Errno.EAGAIN) {
-                return Unistd.WOULD_BLOCK;
-            }
-            if (e != Errno.EINTR) {
-                throw Native.error("recv", fd, st);
-            }
-        }
+            r = Native.ioResult(n, "recv", fd, st);
+        } while (r == Native.RETRY);
+        return r;
     }
 
     /**
@@ -488,24 +474,17 @@ public final class Sockets {
             throw new IllegalArgumentException("struct msghdr needs " + MSGHDR.byteSize() + " bytes");
         }
         MemorySegment st = Native.errnoState();
-        while (true) {
+        long r;
+        do {
             long n;
             try {
                 n = (long) SENDMSG.invokeExact(st, fd, msghdr, flags);
             } catch (Throwable t) {
                 throw Native.linkageFailure(t);
             }
-            if (n >= 0) {
-                return n;
-            }
-            int e = Native.errno(st);
-            if (e == Errno.EAGAIN) {
-                return Unistd.WOULD_BLOCK;
-            }
-            if (e != Errno.EINTR) {
-                throw Native.error("sendmsg", fd, st);
-            }
-        }
+            r = Native.ioResult(n, "sendmsg", fd, st);
+        } while (r == Native.RETRY);
+        return r;
     }
 
     private static void checkLength(MemorySegment addr, int len) {

@@ -64,23 +64,16 @@ public final class Uio {
             throw new IllegalArgumentException(call + ": " + count + " iovecs do not fit " + iov.byteSize() + " bytes");
         }
         MemorySegment st = Native.errnoState();
-        while (true) {
+        long r;
+        do {
             long n;
             try {
                 n = (long) h.invokeExact(st, fd, iov, count);
             } catch (Throwable t) {
                 throw Native.linkageFailure(t);
             }
-            if (n >= 0) {
-                return n;
-            }
-            int e = Native.errno(st);
-            if (e == Errno.EAGAIN) {
-                return Unistd.WOULD_BLOCK;
-            }
-            if (e != Errno.EINTR) {
-                throw Native.error(call, fd, st);
-            }
-        }
+            r = Native.ioResult(n, call, fd, st);
+        } while (r == Native.RETRY);
+        return r;
     }
 }

@@ -12,7 +12,7 @@ import java.lang.invoke.MethodHandle;
 /** {@code read}, {@code write}, {@code close} and {@code pipe2} from {@code <unistd.h>}. */
 public final class Unistd {
     /** Returned by {@link #read} and {@link #write} when a non-blocking fd would block (EAGAIN). */
-    public static final long WOULD_BLOCK = -1;
+    public static final long WOULD_BLOCK = Native.WOULD_BLOCK;
 
     /** {@code O_NONBLOCK} for pipe2 and fcntl. */
     public static final int O_NONBLOCK = Platform.isLinux() ? 0x800 : 0x4;
@@ -39,24 +39,17 @@ public final class Unistd {
      */
     public static long read(int fd, MemorySegment buf) throws ErrnoException {
         MemorySegment st = Native.errnoState();
-        while (true) {
+        long r;
+        do {
             long n;
             try {
                 n = (long) READ.invokeExact(st, fd, buf, buf.byteSize());
             } catch (Throwable t) {
                 throw Native.linkageFailure(t);
             }
-            if (n >= 0) {
-                return n;
-            }
-            int e = Native.errno(st);
-            if (e == Errno.EAGAIN) {
-                return WOULD_BLOCK;
-            }
-            if (e != Errno.EINTR) {
-                throw Native.error("read", fd, st);
-            }
-        }
+            r = Native.ioResult(n, "read", fd, st);
+        } while (r == Native.RETRY);
+        return r;
     }
 
     /**
@@ -69,24 +62,17 @@ public final class Unistd {
      */
     public static long write(int fd, MemorySegment buf) throws ErrnoException {
         MemorySegment st = Native.errnoState();
-        while (true) {
+        long r;
+        do {
             long n;
             try {
                 n = (long) WRITE.invokeExact(st, fd, buf, buf.byteSize());
             } catch (Throwable t) {
                 throw Native.linkageFailure(t);
             }
-            if (n >= 0) {
-                return n;
-            }
-            int e = Native.errno(st);
-            if (e == Errno.EAGAIN) {
-                return WOULD_BLOCK;
-            }
-            if (e != Errno.EINTR) {
-                throw Native.error("write", fd, st);
-            }
-        }
+            r = Native.ioResult(n, "write", fd, st);
+        } while (r == Native.RETRY);
+        return r;
     }
 
     /**
