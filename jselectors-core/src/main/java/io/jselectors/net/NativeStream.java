@@ -275,31 +275,25 @@ public class NativeStream implements Selectable, Closeable {
         Objects.checkFromIndexSize(offset, length, srcs.length);
         int fd = liveFd("write");
         Scratch scratch = Scratch.get();
-        MemorySegment iov = scratch.iov();
         long staged = 0;
         int count = 0;
         int end = offset + length;
         for (int i = offset; i < end && count < Uio.IOV_MAX; i++) {
             ByteBuffer b = srcs[i];
-            int rem = b.remaining();
-            if (rem == 0) {
+            if (b.remaining() == 0) {
                 continue;
             }
-            MemorySegment seg = MemorySegment.ofBuffer(b);
-            if (b.isDirect()) {
-                putIov(iov, count++, seg, rem);
-            } else {
-                MemorySegment staging = scratch.staging();
-                long len = Math.min(rem, staging.byteSize() - staged);
-                if (len == 0) {
-                    break;
-                }
-                MemorySegment.copy(seg, 0, staging, staged, len);
-                putIov(iov, count++, staging.asSlice(staged, len), len);
+            MemorySegment seg = MemorySegment.ofBuffer(b); // position to limit; native for a direct buffer
+            long len = putSource(scratch, count, seg, staged);
+            if (len == 0) {
+                break;
+            }
+            count++;
+            if (!seg.isNative()) {
                 staged += len;
-                if (len < rem) {
-                    break;
-                }
+            }
+            if (len < seg.byteSize()) {
+                break;
             }
         }
         if (count == 0) {
@@ -339,30 +333,24 @@ public class NativeStream implements Selectable, Closeable {
         Objects.checkFromIndexSize(offset, length, srcs.length);
         int fd = liveFd("write");
         Scratch scratch = Scratch.get();
-        MemorySegment iov = scratch.iov();
         long staged = 0;
         int count = 0;
         int end = offset + length;
         for (int i = offset; i < end && count < Uio.IOV_MAX; i++) {
             MemorySegment seg = srcs[i];
-            long size = seg.byteSize();
-            if (size == 0) {
+            if (seg.byteSize() == 0) {
                 continue;
             }
-            if (seg.isNative()) {
-                putIov(iov, count++, seg, size);
-            } else {
-                MemorySegment staging = scratch.staging();
-                long len = Math.min(size, staging.byteSize() - staged);
-                if (len == 0) {
-                    break;
-                }
-                MemorySegment.copy(seg, 0, staging, staged, len);
-                putIov(iov, count++, staging.asSlice(staged, len), len);
+            long len = putSource(scratch, count, seg, staged);
+            if (len == 0) {
+                break;
+            }
+            count++;
+            if (!seg.isNative()) {
                 staged += len;
-                if (len < size) {
-                    break;
-                }
+            }
+            if (len < seg.byteSize()) {
+                break;
             }
         }
         if (count == 0) {
@@ -371,6 +359,27 @@ public class NativeStream implements Selectable, Closeable {
         long n = gather(fd, scratch, count);
         Reference.reachabilityFence(srcs);
         return n <= 0 ? 0 : n;
+    }
+
+    /**
+     * Fills iovec {@code index} with one source of a gathering write: native memory as it is, heap memory
+     * copied into the staging buffer from {@code staged} on, as much of it as still fits.
+     *
+     * @return the bytes the entry covers: all of {@code seg}, less when staging ran short, 0 when it is full
+     */
+    private static long putSource(Scratch scratch, int index, MemorySegment seg, long staged) {
+        long size = seg.byteSize();
+        if (seg.isNative()) {
+            putIov(scratch.iov(), index, seg, size);
+            return size;
+        }
+        MemorySegment staging = scratch.staging();
+        long len = Math.min(size, staging.byteSize() - staged);
+        if (len > 0) {
+            MemorySegment.copy(seg, 0, staging, staged, len);
+            putIov(scratch.iov(), index, staging.asSlice(staged, len), len);
+        }
+        return len;
     }
 
     private static void putIov(MemorySegment iov, int index, MemorySegment base, long len) {
