@@ -44,21 +44,6 @@ public final class LoadHarness {
         }
     }
 
-    /** Echoes; counts messages. */
-    static final class Echo implements Protocol {
-        Transport t;
-
-        @Override
-        public void connectionMade(Transport transport) {
-            t = transport;
-        }
-
-        @Override
-        public void dataReceived(MemorySegment data) {
-            t.write(data);
-        }
-    }
-
     /** Keeps one message in flight; counts round trips. */
     static final class Pinger implements Protocol {
         final MemorySegment message;
@@ -159,7 +144,7 @@ public final class LoadHarness {
             CompletableFuture<Server> started = new CompletableFuture<>();
             server.execute(() -> {
                 try {
-                    started.complete(server.createServer(new InetSocketAddress("127.0.0.1", 0), Echo::new,
+                    started.complete(server.createServer(new InetSocketAddress("127.0.0.1", 0), SteadyStateAllocationTest.Echo::new,
                             ServerOptions.DEFAULTS.withBacklog(16384)));
                 } catch (Exception e) {
                     started.completeExceptionally(e);
