@@ -1,4 +1,4 @@
-package io.jselectors;
+package io.jselectors.testsupport;
 
 import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtensionContext;
