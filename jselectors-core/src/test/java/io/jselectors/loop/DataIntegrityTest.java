@@ -3,6 +3,7 @@ package io.jselectors.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jselectors.testsupport.ForeignSegment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -133,23 +133,10 @@ class DataIntegrityTest {
                 assertThatThrownBy(() -> t.writev(MemorySegment.ofArray(new byte[] {1}), dead))
                         .isExactlyInstanceOf(IllegalStateException.class);
 
-                CompletableFuture<MemorySegment> segOf = new CompletableFuture<>();
-                CompletableFuture<Void> release = new CompletableFuture<>();
-                Thread owner = Thread.ofPlatform().start(() -> {
-                    try (Arena a = Arena.ofConfined()) {
-                        segOf.complete(a.allocate(16));
-                        release.get();
-                    } catch (Exception e) {
-                        segOf.completeExceptionally(e);
-                    }
-                });
-                try {
-                    MemorySegment foreign = segOf.get(5, TimeUnit.SECONDS);
+                try (ForeignSegment f = new ForeignSegment(16)) {
+                    MemorySegment foreign = f.segment();
                     assertThatThrownBy(() -> t.write(foreign)).isExactlyInstanceOf(WrongThreadException.class);
                     assertThatThrownBy(() -> t.writev(foreign, foreign)).isExactlyInstanceOf(WrongThreadException.class);
-                } finally {
-                    release.complete(null);
-                    owner.join();
                 }
 
                 assertThat(t.isClosing()).as("the connection is intact").isFalse();
