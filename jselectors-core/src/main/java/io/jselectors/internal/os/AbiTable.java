@@ -197,6 +197,20 @@ public final class AbiTable {
         return f;
     }
 
+    /**
+     * Checks a binding's Java layout against the header's size, at class initialisation.
+     *
+     * @param layout the layout the binding allocates with
+     * @param type   the C type
+     * @throws IllegalStateException when they differ: the binding would read or write outside the struct
+     */
+    public void checkSize(java.lang.foreign.MemoryLayout layout, String type) {
+        if (layout.byteSize() != sizeOf(type)) {
+            throw new IllegalStateException("the " + profile + " layout of " + type + " is " + layout.byteSize()
+                    + " bytes but its header says " + sizeOf(type));
+        }
+    }
+
     @Override
     public String toString() {
         return profile + " (" + facts.size() + " facts)";
