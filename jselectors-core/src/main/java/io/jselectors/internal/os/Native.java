@@ -32,6 +32,8 @@ public final class Native {
     public static final ValueLayout C_POINTER = ValueLayout.ADDRESS;
 
     private static final Linker LINKER = Linker.nativeLinker();
+    /** Symbols looked up, whether found or not (only at link time, never on a call). */
+    private static final java.util.Set<String> LOOKED_UP = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO_HANDLE =
             CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
@@ -157,7 +159,16 @@ public final class Native {
     }
 
     private static Optional<MemorySegment> find(String name) {
+        LOOKED_UP.add(name);
         return LINKER.defaultLookup().find(name);
+    }
+
+    /**
+     * @return every symbol looked up so far, for tests that check that no class looks up a function its
+     *     platform lacks
+     */
+    static java.util.Set<String> lookedUp() {
+        return java.util.Set.copyOf(LOOKED_UP);
     }
 
     /**
