@@ -224,13 +224,13 @@ public final class Sockets {
             try {
                 afterCreate(first, flags, !HAS_SOCK_FLAGS);
             } catch (ErrnoException e) {
-                closeAfterFailure(second, e);
+                Unistd.closeAfterFailure(second, e);
                 throw e;
             }
             try {
                 afterCreate(second, flags, !HAS_SOCK_FLAGS);
             } catch (ErrnoException e) {
-                closeAfterFailure(first, e);
+                Unistd.closeAfterFailure(first, e);
                 throw e;
             }
         }
@@ -372,7 +372,7 @@ public final class Sockets {
             int e = setNoSigpipe(fd);
             if (e != 0) {
                 ErrnoException ex = Errno.exception("setsockopt(fd=" + fd + ", SO_NOSIGPIPE)", e);
-                closeAfterFailure(fd, ex);
+                Unistd.closeAfterFailure(fd, ex);
                 throw ex;
             }
         }
@@ -382,14 +382,6 @@ public final class Sockets {
     private static int setNoSigpipe(int fd) {
         try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
             return setsockoptIntRaw(fd, SOL_SOCKET, SO_NOSIGPIPE, 1, arena.allocate(C_INT));
-        }
-    }
-
-    private static void closeAfterFailure(int fd, ErrnoException pending) {
-        try {
-            Unistd.close(fd);
-        } catch (ErrnoException e) {
-            pending.addSuppressed(e);
         }
     }
 
