@@ -111,6 +111,8 @@ public final class Sockets {
     public static final int ECONNRESET = OS.constant("ECONNRESET");
     /** The address is already bound. */
     public static final int EADDRINUSE = OS.constant("EADDRINUSE");
+    /** The address is not one of this machine's (or no local port is free). */
+    public static final int EADDRNOTAVAIL = OS.constant("EADDRNOTAVAIL");
     /** Operation not supported on this kind of socket. */
     public static final int EOPNOTSUPP = OS.constant("EOPNOTSUPP");
     /** Protocol not available (e.g. a TCP option on a Unix socket). */
