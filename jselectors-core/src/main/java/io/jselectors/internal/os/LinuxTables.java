@@ -81,7 +81,8 @@ final class LinuxTables {
                 .constant("F_SETFL", 4)
                 .constant("F_DUPFD_CLOEXEC", 1030)
                 .constant("FD_CLOEXEC", 1)
-                .header("sys/socket.h", "glibc bits/socket.h, bits/socket_type.h; linux include/uapi/asm-generic/socket.h")
+                .header("sys/socket.h",
+                        "glibc bits/socket.h, bits/socket_type.h; linux include/uapi/asm-generic/socket.h")
                 .constant("AF_UNIX", 1)
                 .constant("AF_INET", 2)
                 .constant("AF_INET6", 10)

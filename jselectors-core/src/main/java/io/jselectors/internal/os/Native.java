@@ -155,7 +155,8 @@ public final class Native {
      * @return the adapted handle
      */
     public static MethodHandle adapt(MethodHandle h, Class<?> ret, Class<?>... params) {
-        return java.lang.invoke.MethodHandles.explicitCastArguments(h, java.lang.invoke.MethodType.methodType(ret, params));
+        return java.lang.invoke.MethodHandles.explicitCastArguments(
+                h, java.lang.invoke.MethodType.methodType(ret, params));
     }
 
     private static Optional<MemorySegment> find(String name) {

@@ -66,4 +66,125 @@ final class SharedFacts {
                 .offset("kevent.data", 16)
                 .offset("kevent.udata", 24);
     }
+
+    /**
+     * macOS and FreeBSD: errno values both BSDs inherited from 4.4BSD (all but {@code EOPNOTSUPP}).
+     */
+    static void bsdErrno(Builder b) {
+        b.constant("EPERM", 1)
+                .constant("ENOENT", 2)
+                .constant("EINTR", 4)
+                .constant("EBADF", 9)
+                .constant("ENOMEM", 12)
+                .constant("EACCES", 13)
+                .constant("EFAULT", 14)
+                .constant("EEXIST", 17)
+                .constant("EINVAL", 22)
+                .constant("ENFILE", 23)
+                .constant("EMFILE", 24)
+                .constant("EPIPE", 32)
+                .constant("EAGAIN", 35)
+                .constant("EINPROGRESS", 36)
+                .constant("EALREADY", 37)
+                .constant("ENOTSOCK", 38)
+                .constant("ENOPROTOOPT", 42)
+                .constant("EAFNOSUPPORT", 47)
+                .constant("EADDRINUSE", 48)
+                .constant("EADDRNOTAVAIL", 49)
+                .constant("ENETUNREACH", 51)
+                .constant("ECONNABORTED", 53)
+                .constant("ECONNRESET", 54)
+                .constant("ENOBUFS", 55)
+                .constant("EISCONN", 56)
+                .constant("ENOTCONN", 57)
+                .constant("ETIMEDOUT", 60)
+                .constant("ECONNREFUSED", 61)
+                .constant("EHOSTUNREACH", 65)
+                .constant("ENOSYS", 78);
+    }
+
+    /**
+     * macOS and FreeBSD: {@code fcntl} commands and {@code O_NONBLOCK} ({@code O_CLOEXEC} and {@code
+     * F_DUPFD_CLOEXEC} differ).
+     */
+    static void bsdFcntl(Builder b) {
+        b.constant("O_NONBLOCK", 0x4)
+                .constant("F_DUPFD", 0)
+                .constant("F_GETFD", 1)
+                .constant("F_SETFD", 2)
+                .constant("F_GETFL", 3)
+                .constant("F_SETFL", 4)
+                .constant("FD_CLOEXEC", 1);
+    }
+
+    /**
+     * macOS and FreeBSD: socket constants and structs of 4.4BSD (not {@code AF_INET6}, {@code SO_NOSIGPIPE}, {@code
+     * MSG_NOSIGNAL}, the {@code SOCK_} flags).
+     */
+    static void bsdSocket(Builder b) {
+        b.constant("AF_UNIX", 1)
+                .constant("AF_INET", 2)
+                .constant("SOCK_STREAM", 1)
+                .constant("SOCK_DGRAM", 2)
+                .constant("SOL_SOCKET", 0xffff)
+                .constant("SO_REUSEADDR", 0x4)
+                .constant("SO_KEEPALIVE", 0x8)
+                .constant("SO_LINGER", 0x80)
+                .constant("SO_REUSEPORT", 0x200)
+                .constant("SO_SNDBUF", 0x1001)
+                .constant("SO_RCVBUF", 0x1002)
+                .constant("SO_ERROR", 0x1007)
+                .constant("SHUT_RD", 0)
+                .constant("SHUT_WR", 1)
+                .constant("SHUT_RDWR", 2)
+                .constant("MSG_DONTWAIT", 0x80)
+                .sizeOf("socklen_t", 4)
+                .sizeOf("sa_family_t", 1)
+                .sizeOf("sockaddr_storage", 128)
+                .sizeOf("linger", 8)
+                .offset("linger.l_onoff", 0)
+                .offset("linger.l_linger", 4)
+                .sizeOf("msghdr", 48)
+                .offset("msghdr.msg_name", 0)
+                .offset("msghdr.msg_namelen", 8)
+                .offset("msghdr.msg_iov", 16)
+                .offset("msghdr.msg_iovlen", 24)
+                .sizeOf("msghdr.msg_iovlen", 4)
+                .offset("msghdr.msg_control", 32)
+                .offset("msghdr.msg_controllen", 40)
+                .sizeOf("msghdr.msg_controllen", 4)
+                .offset("msghdr.msg_flags", 44);
+    }
+
+    /**
+     * macOS and FreeBSD: {@code <netinet/in.h>}: IPv4/IPv6 levels and options, and sockaddrs with {@code sin_len}
+     * and a one-byte family.
+     */
+    static void bsdInet(Builder b) {
+        b.constant("IPPROTO_TCP", 6)
+                .constant("IPPROTO_IPV6", 41)
+                .constant("IPV6_V6ONLY", 27)
+                .sizeOf("sockaddr_in", 16)
+                .offset("sockaddr_in.sin_len", 0)
+                .offset("sockaddr_in.sin_family", 1)
+                .offset("sockaddr_in.sin_port", 2)
+                .offset("sockaddr_in.sin_addr", 4)
+                .sizeOf("sockaddr_in6", 28)
+                .offset("sockaddr_in6.sin6_len", 0)
+                .offset("sockaddr_in6.sin6_family", 1)
+                .offset("sockaddr_in6.sin6_port", 2)
+                .offset("sockaddr_in6.sin6_flowinfo", 4)
+                .offset("sockaddr_in6.sin6_addr", 8)
+                .offset("sockaddr_in6.sin6_scope_id", 24);
+    }
+
+    /**
+     * macOS and FreeBSD: {@code struct sockaddr_un} with {@code sun_len} and a 104-byte path.
+     */
+    static void bsdUnix(Builder b) {
+        b.sizeOf("sockaddr_un", 106)
+                .offset("sockaddr_un.sun_len", 0)
+                .offset("sockaddr_un.sun_family", 1)
+                .offset("sockaddr_un.sun_path", 2);
+    }
 }

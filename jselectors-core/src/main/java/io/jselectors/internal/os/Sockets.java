@@ -156,7 +156,8 @@ public final class Sockets {
         for (String field : new String[] {"msg_name", "msg_namelen", "msg_iov", "msg_iovlen", "msg_control",
                 "msg_controllen", "msg_flags"}) {
             if (MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement(field)) != OS.offsetOf("msghdr." + field)) {
-                throw new IllegalStateException("msghdr." + field + " is not where the " + OS.profile() + " table puts it");
+                throw new IllegalStateException(
+                        "msghdr." + field + " is not where the " + OS.profile() + " table puts it");
             }
         }
     }
