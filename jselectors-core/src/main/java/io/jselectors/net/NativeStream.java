@@ -391,7 +391,7 @@ public class NativeStream implements Selectable, Closeable {
     private long gather(int fd, Scratch scratch, int count) throws ErrnoException {
         if (socket) {
             MemorySegment msg = scratch.msghdr();
-            msg.set(ValueLayout.JAVA_LONG, Sockets.MSG_IOVLEN_OFFSET, count);
+            Sockets.setMsgIovlen(msg, count);
             return Sockets.sendmsg(fd, msg, Sockets.MSG_NOSIGNAL);
         }
         return Uio.writev(fd, scratch.iov(), count);

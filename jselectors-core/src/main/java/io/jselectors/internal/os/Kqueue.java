@@ -11,7 +11,6 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -29,52 +28,51 @@ public final class Kqueue {
     /** The environment variable naming a kqueue library, when the property is unset. */
     public static final String LIBRARY_ENV = "JSELECTORS_KQUEUE_LIBRARY";
 
-    private static final boolean MAC = Platform.isMac();
-    private static final boolean FREEBSD =
-            System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("freebsd");
+    /** Where the C library has kqueue: macOS, FreeBSD. */
+    private static final boolean IN_C_LIBRARY = Abi.CURRENT.hasFunction("kevent");
     private static final Library LIBRARY = Library.find();
 
-    // ---- kqueue facts: macOS from xnu bsd/sys/event.h, FreeBSD from sys/sys/event.h, libkqueue on
-    // ---- Linux from its include/sys/event.h (macOS's 32-byte layout, FreeBSD's EVFILT_USER). -------
+    /** The kqueue facts: the C library's on macOS and FreeBSD, libkqueue's on Linux. */
+    private static final AbiTable KQ = Abi.KQUEUE;
 
     /** Readable (filter). */
-    public static final short EVFILT_READ = -1;
+    public static final short EVFILT_READ = (short) KQ.constant("EVFILT_READ");
     /** Writable (filter). */
-    public static final short EVFILT_WRITE = -2;
+    public static final short EVFILT_WRITE = (short) KQ.constant("EVFILT_WRITE");
     /** User-triggered event (filter): -10 on macOS, -11 on FreeBSD and in libkqueue. */
-    public static final short EVFILT_USER = MAC ? (short) -10 : (short) -11;
+    public static final short EVFILT_USER = (short) KQ.constant("EVFILT_USER");
     /** Add the event (implies enable). */
-    public static final int EV_ADD = 0x0001;
+    public static final int EV_ADD = KQ.constant("EV_ADD");
     /** Delete the event. */
-    public static final int EV_DELETE = 0x0002;
+    public static final int EV_DELETE = KQ.constant("EV_DELETE");
     /** Reset the state after the event is retrieved. */
-    public static final int EV_CLEAR = 0x0020;
+    public static final int EV_CLEAR = KQ.constant("EV_CLEAR");
     /** Report every change's result as an EV_ERROR entry (data 0 on success) instead of waiting. */
-    public static final int EV_RECEIPT = 0x0040;
+    public static final int EV_RECEIPT = KQ.constant("EV_RECEIPT");
     /** Error; data holds the errno. */
-    public static final int EV_ERROR = 0x4000;
+    public static final int EV_ERROR = KQ.constant("EV_ERROR");
     /** End of file or hang-up. */
-    public static final int EV_EOF = 0x8000;
+    public static final int EV_EOF = KQ.constant("EV_EOF");
     /** EVFILT_USER: trigger the event. */
-    public static final int NOTE_TRIGGER = 0x01000000;
+    public static final int NOTE_TRIGGER = KQ.constant("NOTE_TRIGGER");
 
-    /** Size of {@code struct kevent}: 32 on macOS and libkqueue; 64 on FreeBSD 12+ ({@code ext[4]}). */
-    public static final long KEVENT_SIZE = FREEBSD ? 64 : 32;
-    private static final long IDENT_OFFSET = 0;
-    private static final long FILTER_OFFSET = 8;
-    private static final long FLAGS_OFFSET = 10;
-    private static final long FFLAGS_OFFSET = 12;
-    private static final long DATA_OFFSET = 16;
-    private static final long UDATA_OFFSET = 24;
+    /** Size of {@code struct kevent}: 32 on macOS and in libkqueue; 64 on FreeBSD 12+ ({@code ext[4]}). */
+    public static final long KEVENT_SIZE = KQ.sizeOf("kevent");
+    private static final long IDENT_OFFSET = KQ.offsetOf("kevent.ident");
+    private static final long FILTER_OFFSET = KQ.offsetOf("kevent.filter");
+    private static final long FLAGS_OFFSET = KQ.offsetOf("kevent.flags");
+    private static final long FFLAGS_OFFSET = KQ.offsetOf("kevent.fflags");
+    private static final long DATA_OFFSET = KQ.offsetOf("kevent.data");
+    /** Size of {@code struct timespec}. */
+    public static final long TIMESPEC_SIZE = Abi.CURRENT.sizeOf("timespec");
+    private static final long TV_SEC_OFFSET = Abi.CURRENT.offsetOf("timespec.tv_sec");
+    private static final long TV_NSEC_OFFSET = Abi.CURRENT.offsetOf("timespec.tv_nsec");
+
     /**
-     * The most results one kevent call returns, whatever the size of its list: none on macOS and
-     * FreeBSD; 512 in libkqueue ({@code MAX_KEVENT}, its src/common/private.h).
+     * The most results one kevent call returns, whatever the size of its list: no limit on macOS and
+     * FreeBSD; 512 in libkqueue (its {@code MAX_KEVENT}, src/common/private.h, not in its public header).
      */
     public static final int MAX_RESULTS_PER_CALL = isLibkqueue() ? 512 : Integer.MAX_VALUE;
-    /** Size of {@code struct timespec} (LP64: tv_sec and tv_nsec of 8 bytes each). */
-    public static final long TIMESPEC_SIZE = 16;
-
-    // ---- end of kqueue facts --------------------------------------------------------------------
 
     private static final Optional<MethodHandle> KQUEUE =
             LIBRARY.lookup.flatMap(l -> Native.downcallIfPresent(l, "kqueue", FunctionDescriptor.of(C_INT)));
@@ -223,8 +221,8 @@ public final class Kqueue {
 
     /** Stores a non-negative wait in nanoseconds into a {@code struct timespec}. */
     public static void setTimespec(MemorySegment timespec, long nanos) {
-        timespec.set(ValueLayout.JAVA_LONG, 0, nanos / 1_000_000_000L);
-        timespec.set(ValueLayout.JAVA_LONG, 8, nanos % 1_000_000_000L);
+        timespec.set(ValueLayout.JAVA_LONG, TV_SEC_OFFSET, nanos / 1_000_000_000L);
+        timespec.set(ValueLayout.JAVA_LONG, TV_NSEC_OFFSET, nanos % 1_000_000_000L);
     }
 
     /** @return the name of a filter, for messages */
@@ -250,7 +248,7 @@ public final class Kqueue {
                             "cannot load the kqueue library " + path + " named by the " + from + ": " + e.getMessage());
                 }
             }
-            if (MAC || FREEBSD) {
+            if (IN_C_LIBRARY) {
                 return new Library(Optional.of(Native.cLibrary()), false, "the C library", null);
             }
             return new Library(Optional.empty(), false, "the C library",

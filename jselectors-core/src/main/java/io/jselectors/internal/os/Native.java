@@ -162,6 +162,35 @@ public final class Native {
         return LINKER.defaultLookup();
     }
 
+    /**
+     * The C integer layout of a given size, for types whose size differs by platform ({@code nfds_t},
+     * {@code suseconds_t}): 4 bytes is a C int, 8 a C long.
+     *
+     * @param size the size from the OS table
+     * @return the layout
+     */
+    public static ValueLayout cUnsigned(int size) {
+        return switch (size) {
+            case 4 -> C_INT;
+            case 8 -> C_LONG;
+            default -> throw new IllegalArgumentException("no " + size + "-byte C integer on LP64");
+        };
+    }
+
+    /**
+     * Gives a downcall handle the Java type its callers use, whatever the platform's C types: e.g. a
+     * {@code long} argument narrowed to an {@code int} where {@code nfds_t} has 4 bytes. The conversion
+     * is part of the handle, so the JIT inlines it.
+     *
+     * @param h      the handle
+     * @param ret    the Java return type
+     * @param params the Java parameter types, the capture segment first
+     * @return the adapted handle
+     */
+    public static MethodHandle adapt(MethodHandle h, Class<?> ret, Class<?>... params) {
+        return java.lang.invoke.MethodHandles.explicitCastArguments(h, java.lang.invoke.MethodType.methodType(ret, params));
+    }
+
     private static Optional<MemorySegment> find(String name) {
         return LINKER.defaultLookup().find(name);
     }
