@@ -3,6 +3,7 @@ package io.jselectors;
 import io.jselectors.internal.os.Kqueue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 
 /** Skips a kqueue test, saying why and how to run it, where this JVM has no kqueue. */
@@ -14,6 +15,11 @@ public final class KqueueAvailability {
         return KqueueSelector.isAvailable();
     }
 
+    /** @return true when kqueue comes from a library named by the user (libkqueue on Linux), not the C library */
+    public static boolean isUserSpaceLibrary() {
+        return available() && !Kqueue.isInCLibrary();
+    }
+
     /** @return the reason kqueue tests are skipped, with what to do about it */
     public static String skipReason() {
         String why = System.getProperty(Kqueue.LIBRARY_PROPERTY) != null || System.getenv(Kqueue.LIBRARY_ENV) != null
@@ -21,6 +27,16 @@ public final class KqueueAvailability {
                 : "no kqueue on " + System.getProperty("os.name") + "/" + System.getProperty("os.arch");
         return "kqueue not tested: " + why + " (to test it through libkqueue: bin/test -D" + Kqueue.LIBRARY_PROPERTY
                 + "=/path/to/libkqueue.so)";
+    }
+
+    /**
+     * @return the JVM options that give a child JVM (an echo server, a probe) the kqueue library this
+     *         one was given as a system property; none when it was not (an environment variable is
+     *         inherited anyway)
+     */
+    public static List<String> childJvmOptions() {
+        String lib = System.getProperty(Kqueue.LIBRARY_PROPERTY);
+        return lib == null ? List.of() : List.of("-D" + Kqueue.LIBRARY_PROPERTY + "=" + lib);
     }
 
     /**
