@@ -20,6 +20,11 @@ import java.util.Arrays;
  * is true there and {@link #open()} works, but {@link Selector#open()} still picks epoll on Linux.
  */
 public final class KqueueSelector extends BaseSelector {
+    /** The system property naming a shared library to take kqueue from: {@value}. */
+    public static final String LIBRARY_PROPERTY = Kqueue.LIBRARY_PROPERTY;
+    /** The environment variable naming that library when the property is unset: {@value}. */
+    public static final String LIBRARY_ENV = Kqueue.LIBRARY_ENV;
+
     private static final int INITIAL_EVENTS = 64;
 
     private final int kq;
