@@ -33,7 +33,7 @@ public interface Selector extends AutoCloseable {
 
     /**
      * Opens the best backend for this platform (Python's {@code DefaultSelector}): epoll on Linux,
-     * kqueue on macOS and the BSDs, poll elsewhere. kqueue is picked only where the C library has it:
+     * kqueue on macOS and FreeBSD, poll elsewhere. kqueue is picked only where the C library has it:
      * a user-space kqueue named by {@code jselectors.kqueue.library} (libkqueue on Linux) is used only
      * through {@link KqueueSelector#open()}.
      *
