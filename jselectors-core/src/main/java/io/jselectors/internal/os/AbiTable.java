@@ -273,6 +273,12 @@ public final class AbiTable {
             return this;
         }
 
+        /** Adds a group of facts shared by several profiles ({@link SharedFacts}). */
+        Builder with(java.util.function.Consumer<Builder> group) {
+            group.accept(this);
+            return this;
+        }
+
         /** Declares C functions only some platforms have, which this one has. */
         Builder functions(String... symbols) {
             functions.addAll(List.of(symbols));

@@ -123,11 +123,7 @@ public final class Fcntl {
             }
             return fd;
         } catch (ErrnoException e) {
-            try {
-                Unistd.close(fd);
-            } catch (ErrnoException closeFailure) {
-                e.addSuppressed(closeFailure);
-            }
+            Unistd.closeAfterFailure(fd, e);
             throw e;
         }
     }

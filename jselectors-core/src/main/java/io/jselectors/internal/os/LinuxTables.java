@@ -23,6 +23,9 @@ final class LinuxTables {
                 .header("sys/epoll.h", "glibc sysdeps/unix/sysv/linux/x86/bits/epoll.h (__EPOLL_PACKED)")
                 .sizeOf("epoll_event", 12)
                 .offset("epoll_event.data", 4)
+                .header("sys/syscall.h", "linux arch/x86/include/generated/uapi/asm/unistd_64.h")
+                .constant("SYS_writev", 20)
+                .constant("SYS_sendmsg", 46)
                 .build();
     }
 
@@ -32,6 +35,9 @@ final class LinuxTables {
                 .header("sys/epoll.h", "glibc sysdeps/unix/sysv/linux/sys/epoll.h (not packed on aarch64)")
                 .sizeOf("epoll_event", 16)
                 .offset("epoll_event.data", 8)
+                .header("sys/syscall.h", "linux include/uapi/asm-generic/unistd.h")
+                .constant("SYS_writev", 66)
+                .constant("SYS_sendmsg", 211)
                 .build();
     }
 
@@ -81,7 +87,8 @@ final class LinuxTables {
                 .constant("F_SETFL", 4)
                 .constant("F_DUPFD_CLOEXEC", 1030)
                 .constant("FD_CLOEXEC", 1)
-                .header("sys/socket.h", "glibc bits/socket.h, bits/socket_type.h; linux include/uapi/asm-generic/socket.h")
+                .header("sys/socket.h",
+                        "glibc bits/socket.h, bits/socket_type.h; linux include/uapi/asm-generic/socket.h")
                 .constant("AF_UNIX", 1)
                 .constant("AF_INET", 2)
                 .constant("AF_INET6", 10)
@@ -139,16 +146,7 @@ final class LinuxTables {
                 .offset("sockaddr_un.sun_family", 0)
                 .offset("sockaddr_un.sun_path", 2)
                 .header("poll.h", "linux include/uapi/asm-generic/poll.h; glibc io/sys/poll.h")
-                .constant("POLLIN", 0x1)
-                .constant("POLLPRI", 0x2)
-                .constant("POLLOUT", 0x4)
-                .constant("POLLERR", 0x8)
-                .constant("POLLHUP", 0x10)
-                .constant("POLLNVAL", 0x20)
-                .sizeOf("pollfd", 8)
-                .offset("pollfd.fd", 0)
-                .offset("pollfd.events", 4)
-                .offset("pollfd.revents", 6)
+                .with(SharedFacts::poll)
                 .sizeOf("nfds_t", 8)
                 .header("sys/select.h", "glibc misc/sys/select.h, bits/types/struct_timeval.h")
                 .constant("FD_SETSIZE", 1024)
@@ -158,13 +156,9 @@ final class LinuxTables {
                 .offset("timeval.tv_usec", 8)
                 .sizeOf("timeval.tv_usec", 8)
                 .header("time.h", "glibc time/bits/types/struct_timespec.h")
-                .sizeOf("timespec", 16)
-                .offset("timespec.tv_sec", 0)
-                .offset("timespec.tv_nsec", 8)
+                .with(SharedFacts::timespec)
                 .header("sys/uio.h", "glibc misc/bits/types/struct_iovec.h")
-                .sizeOf("iovec", 16)
-                .offset("iovec.iov_base", 0)
-                .offset("iovec.iov_len", 8)
+                .with(SharedFacts::iovec)
                 .header("limits.h", "glibc bits/uio_lim.h (__IOV_MAX), bits/xopen_lim.h")
                 .constant("IOV_MAX", 1024)
                 .header("sys/eventfd.h", "glibc sysdeps/unix/sysv/linux/sys/eventfd.h, bits/eventfd.h")

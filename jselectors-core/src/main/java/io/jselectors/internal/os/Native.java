@@ -33,6 +33,8 @@ public final class Native {
     public static final ValueLayout C_POINTER = ValueLayout.ADDRESS;
 
     private static final Linker LINKER = Linker.nativeLinker();
+    /** Symbols looked up, whether found or not (only at link time, never on a call). */
+    private static final java.util.Set<String> LOOKED_UP = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO_HANDLE =
             CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
@@ -188,11 +190,21 @@ public final class Native {
      * @return the adapted handle
      */
     public static MethodHandle adapt(MethodHandle h, Class<?> ret, Class<?>... params) {
-        return java.lang.invoke.MethodHandles.explicitCastArguments(h, java.lang.invoke.MethodType.methodType(ret, params));
+        return java.lang.invoke.MethodHandles.explicitCastArguments(
+                h, java.lang.invoke.MethodType.methodType(ret, params));
     }
 
     private static Optional<MemorySegment> find(String name) {
+        LOOKED_UP.add(name);
         return LINKER.defaultLookup().find(name);
+    }
+
+    /**
+     * @return every symbol looked up so far, for tests that check that no class looks up a function its
+     *     platform lacks
+     */
+    static java.util.Set<String> lookedUp() {
+        return java.util.Set.copyOf(LOOKED_UP);
     }
 
     /**
@@ -238,12 +250,22 @@ public final class Native {
     }
 
     /**
-     * Wraps a {@link Throwable} thrown by {@code invokeExact} itself (never a C error): a linkage bug.
+     * Passes on what {@code invokeExact} itself threw (never a C error). The FFM runtime checks every
+     * segment argument before the call: a segment of a closed arena gives {@link IllegalStateException},
+     * a confined segment used from another thread {@link WrongThreadException}, a heap segment where
+     * native memory is needed {@link IllegalArgumentException}. Those are the caller's mistakes and are
+     * rethrown as they are, like every other unchecked exception and error. Only a checked exception,
+     * which a downcall cannot throw, becomes an {@link AssertionError}.
      *
      * @param t what the method handle threw
-     * @return an error to throw
+     * @return an error to throw, for a checked exception
+     * @throws RuntimeException {@code t} itself, when unchecked
+     * @throws Error            {@code t} itself, when an error
      */
     public static AssertionError linkageFailure(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
         if (t instanceof Error e) {
             throw e;
         }

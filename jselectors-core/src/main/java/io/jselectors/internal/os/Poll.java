@@ -50,7 +50,8 @@ public final class Poll {
 
     /** {@code int poll(struct pollfd *, nfds_t, int)}, seen from Java as (state, fds, long nfds, int timeout). */
     private static final MethodHandle POLL = Native.adapt(
-            Native.downcall("poll", FunctionDescriptor.of(C_INT, C_POINTER, Native.cUnsigned(OS.sizeOf("nfds_t")), C_INT)),
+            Native.downcall("poll",
+                    FunctionDescriptor.of(C_INT, C_POINTER, Native.cUnsigned(OS.sizeOf("nfds_t")), C_INT)),
             int.class, MemorySegment.class, MemorySegment.class, long.class, int.class);
 
     private Poll() {}

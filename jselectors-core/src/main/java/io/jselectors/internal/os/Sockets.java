@@ -111,6 +111,8 @@ public final class Sockets {
     public static final int ECONNRESET = OS.constant("ECONNRESET");
     /** The address is already bound. */
     public static final int EADDRINUSE = OS.constant("EADDRINUSE");
+    /** The address is not one of this machine's (or no local port is free). */
+    public static final int EADDRNOTAVAIL = OS.constant("EADDRNOTAVAIL");
     /** Operation not supported on this kind of socket. */
     public static final int EOPNOTSUPP = OS.constant("EOPNOTSUPP");
     /** Protocol not available (e.g. a TCP option on a Unix socket). */
@@ -154,7 +156,8 @@ public final class Sockets {
         for (String field : new String[] {"msg_name", "msg_namelen", "msg_iov", "msg_iovlen", "msg_control",
                 "msg_controllen", "msg_flags"}) {
             if (MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement(field)) != OS.offsetOf("msghdr." + field)) {
-                throw new IllegalStateException("msghdr." + field + " is not where the " + OS.profile() + " table puts it");
+                throw new IllegalStateException(
+                        "msghdr." + field + " is not where the " + OS.profile() + " table puts it");
             }
         }
     }
@@ -224,13 +227,13 @@ public final class Sockets {
             try {
                 afterCreate(first, flags, !HAS_SOCK_FLAGS);
             } catch (ErrnoException e) {
-                closeAfterFailure(second, e);
+                Unistd.closeAfterFailure(second, e);
                 throw e;
             }
             try {
                 afterCreate(second, flags, !HAS_SOCK_FLAGS);
             } catch (ErrnoException e) {
-                closeAfterFailure(first, e);
+                Unistd.closeAfterFailure(first, e);
                 throw e;
             }
         }
@@ -372,7 +375,7 @@ public final class Sockets {
             int e = setNoSigpipe(fd);
             if (e != 0) {
                 ErrnoException ex = Errno.exception("setsockopt(fd=" + fd + ", SO_NOSIGPIPE)", e);
-                closeAfterFailure(fd, ex);
+                Unistd.closeAfterFailure(fd, ex);
                 throw ex;
             }
         }
@@ -382,14 +385,6 @@ public final class Sockets {
     private static int setNoSigpipe(int fd) {
         try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
             return setsockoptIntRaw(fd, SOL_SOCKET, SO_NOSIGPIPE, 1, arena.allocate(C_INT));
-        }
-    }
-
-    private static void closeAfterFailure(int fd, ErrnoException pending) {
-        try {
-            Unistd.close(fd);
-        } catch (ErrnoException e) {
-            pending.addSuppressed(e);
         }
     }
 

@@ -160,18 +160,25 @@ public final class Unistd {
         try {
             Fcntl.setFlagsOrClose(readEnd, nonBlocking, cloexec);
         } catch (ErrnoException e) {
-            closeQuietly(writeEnd, e);
+            closeAfterFailure(writeEnd, e);
             throw e;
         }
         try {
             Fcntl.setFlagsOrClose(writeEnd, nonBlocking, cloexec);
         } catch (ErrnoException e) {
-            closeQuietly(readEnd, e);
+            closeAfterFailure(readEnd, e);
             throw e;
         }
     }
 
-    private static void closeQuietly(int fd, ErrnoException pending) {
+    /**
+     * Closes a descriptor that a failed set-up leaves behind; a failure of the close is added to the
+     * exception already on its way.
+     *
+     * @param fd      the descriptor
+     * @param pending the exception the caller will throw
+     */
+    static void closeAfterFailure(int fd, ErrnoException pending) {
         try {
             close(fd);
         } catch (ErrnoException e) {
