@@ -46,6 +46,11 @@ final class Waker {
         }
     }
 
+    /** @return whether fd is one of this waker's descriptors */
+    boolean owns(int fd) {
+        return fd == readFd || fd == writeFd;
+    }
+
     /** @return the fd the selector watches for reading */
     int fd() {
         return readFd;

@@ -204,6 +204,19 @@ public final class Fds implements AutoCloseable {
         return names.length;
     }
 
+    /** @return the numbers of the descriptors this process has open now */
+    public static Set<Integer> openNumbers() {
+        String[] names = new File("/proc/self/fd").list();
+        if (names == null) {
+            throw new IllegalStateException("cannot list /proc/self/fd");
+        }
+        Set<Integer> open = new java.util.TreeSet<>();
+        for (String n : names) {
+            open.add(Integer.parseInt(n));
+        }
+        return open;
+    }
+
     private int[] own(MemorySegment two) {
         int a = two.getAtIndex(ValueLayout.JAVA_INT, 0);
         int b = two.getAtIndex(ValueLayout.JAVA_INT, 1);
