@@ -3,8 +3,6 @@ package io.jselectors;
 import io.jselectors.internal.os.Errno;
 import io.jselectors.internal.os.Fcntl;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.channels.ClosedSelectorException;
 import java.time.Duration;
 import java.util.AbstractMap;
@@ -16,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * The key bookkeeping and the select loop shared by every backend. A backend only translates to and
@@ -36,15 +35,9 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
 
     private static final SelectorKey[] NO_KEYS = new SelectorKey[0];
 
-    private static final VarHandle SELECTING;
-
-    static {
-        try {
-            SELECTING = MethodHandles.lookup().findVarHandle(BaseSelector.class, "selecting", Thread.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** CAS of {@link #selecting}; an updater rather than a VarHandle, whose first use costs ~100 ms of linking. */
+    private static final AtomicReferenceFieldUpdater<BaseSelector, Thread> SELECTING =
+            AtomicReferenceFieldUpdater.newUpdater(BaseSelector.class, Thread.class, "selecting");
 
     private SelectorKey[] keys = new SelectorKey[64];
     private int count;
@@ -294,7 +287,7 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
 
     private void enterSelect() {
         Thread me = Thread.currentThread();
-        if (!SELECTING.compareAndSet(this, (Thread) null, me)) {
+        if (!SELECTING.compareAndSet(this, null, me)) {
             Thread owner = selecting;
             if (owner == me) {
                 throw new IllegalStateException("select() called from inside a ReadyHandler of this selector's own"
