@@ -414,10 +414,10 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
             freeing = true;
         }
         try {
-            osClose();
+            waker.close(); // first: no wakeup() may reach the backend's descriptors once they are closed
         } finally {
             try {
-                waker.close();
+                osClose();
             } finally {
                 synchronized (freeLock) {
                     freed = true;

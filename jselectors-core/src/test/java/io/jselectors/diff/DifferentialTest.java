@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jselectors.EpollSelector;
+import io.jselectors.KqueueSelector;
 import io.jselectors.PollSelector;
 import io.jselectors.SelectSelector;
 import java.io.IOException;
@@ -47,7 +48,9 @@ class DifferentialTest {
         return Stream.of(
                 new Backend("epoll", "epoll", EpollSelector::open, true, EpollSelector::isAvailable),
                 new Backend("poll", "poll", PollSelector::open, false, PollSelector::isAvailable),
-                new Backend("select", "select", SelectSelector::open, false, SelectSelector::isAvailable));
+                new Backend("select", "select", SelectSelector::open, false, SelectSelector::isAvailable),
+                // kqueue (libkqueue on Linux: -Djselectors.kqueue.library=...) answers as the kernel's epoll does
+                new Backend("kqueue", "epoll", KqueueSelector::open, true, KqueueSelector::isAvailable));
     }
 
     private static String pythonMissing;
