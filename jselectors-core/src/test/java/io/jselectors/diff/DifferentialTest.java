@@ -37,7 +37,7 @@ class DifferentialTest {
 
     /** One backend under test: ours, and the CPython selector class whose answers it must give. Add a row to add a backend. */
     record Backend(String name, String cpython, OurRunner.Opener opener, boolean staleRegistrations,
-            BooleanSupplier available) {
+            boolean registersNumbers, BooleanSupplier available) {
         @Override
         public String toString() {
             return name;
@@ -46,11 +46,11 @@ class DifferentialTest {
 
     static Stream<Backend> backends() {
         return Stream.of(
-                new Backend("epoll", "epoll", EpollSelector::open, true, EpollSelector::isAvailable),
-                new Backend("poll", "poll", PollSelector::open, false, PollSelector::isAvailable),
-                new Backend("select", "select", SelectSelector::open, false, SelectSelector::isAvailable),
+                new Backend("epoll", "epoll", EpollSelector::open, true, false, EpollSelector::isAvailable),
+                new Backend("poll", "poll", PollSelector::open, false, false, PollSelector::isAvailable),
+                new Backend("select", "select", SelectSelector::open, false, false, SelectSelector::isAvailable),
                 // kqueue (libkqueue on Linux: -Djselectors.kqueue.library=...) answers as the kernel's epoll does
-                new Backend("kqueue", "epoll", KqueueSelector::open, true, KqueueSelector::isAvailable));
+                new Backend("kqueue", "epoll", KqueueSelector::open, true, true, KqueueSelector::isAvailable));
     }
 
     private static String pythonMissing;
@@ -92,7 +92,7 @@ class DifferentialTest {
                 for (int i = 0; i < batch.size(); i++) {
                     List<String> rows = new ArrayList<>();
                     Divergences.Mismatch m = Divergences.compare(
-                            batch.get(i), ours.run(batch.get(i)), answers.get(i), backend.staleRegistrations, rows);
+                            batch.get(i), ours.run(batch.get(i)), answers.get(i), backend.staleRegistrations, backend.registersNumbers, rows);
                     if (m != null) {
                         fail(report(backend, batch.get(i), m, python, ours));
                     }
@@ -117,7 +117,8 @@ class DifferentialTest {
             for (int i = small.ops().size() - 1; i >= 0 && small.ops().size() > 1; i--) {
                 Script candidate = small.without(i);
                 Divergences.Mismatch cm = Divergences.compare(candidate, ours.run(candidate),
-                        python.run(List.of(candidate)).get(0), backend.staleRegistrations, new ArrayList<>());
+                        python.run(List.of(candidate)).get(0), backend.staleRegistrations, backend.registersNumbers,
+                        new ArrayList<>());
                 if (cm != null) {
                     small = candidate;
                     m = cm;

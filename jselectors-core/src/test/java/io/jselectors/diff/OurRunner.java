@@ -26,7 +26,7 @@ import java.util.TreeSet;
 /** Runs a {@link Script} through one of our selectors, with results in the CPython driver's format. */
 final class OurRunner implements AutoCloseable {
     /** What one script gave: a field per operation, and what the comparison needs to know about each. */
-    record Outcome(List<String> fields, boolean[] afterStale, List<List<String>> closedRegistered) {}
+    record Outcome(List<String> fields, boolean[] afterStale, boolean[] afterLost, List<List<String>> closedRegistered) {}
 
     /** Opens the selector under test. */
     @FunctionalInterface
@@ -75,6 +75,7 @@ final class OurRunner implements AutoCloseable {
         List<String> out = new ArrayList<>();
         List<String> ops = script.ops();
         boolean[] afterStale = new boolean[ops.size()];
+        boolean[] afterLost = new boolean[ops.size()];
         List<List<String>> closedRegistered = new ArrayList<>();
         Map<Integer, Obj> objs = new HashMap<>();
         int[] serial = {0};
@@ -83,10 +84,12 @@ final class OurRunner implements AutoCloseable {
         Arrays.fill(file, -1);
         int[] nextFile = {0};
         boolean stale = false;
+        boolean lost = false; // a registered number lost its file (closed, or given another one)
         Selector sel = opener.open();
         try {
             for (int k = 0; k < ops.size(); k++) {
                 afterStale[k] = stale;
+                afterLost[k] = lost;
                 closedRegistered.add(List.of());
                 String[] a = ops.get(k).split(" ");
                 String c = a[0];
@@ -104,6 +107,7 @@ final class OurRunner implements AutoCloseable {
                             for (int side = 0; side < 2; side++) {
                                 int n = Integer.parseInt(a[1 + side]);
                                 stale |= losesFile(sel, file, n);
+                                lost |= isRegistered(sel, n);
                                 Fds.dup2Unchecked(side == 0 ? r : w, fd(n));
                                 Unistd.close(side == 0 ? r : w);
                                 newObj(objs, serial, n);
@@ -116,6 +120,7 @@ final class OurRunner implements AutoCloseable {
                         case "C" -> {
                             int n = Integer.parseInt(a[1]);
                             boolean loses = losesFile(sel, file, n);
+                            lost |= isRegistered(sel, n);
                             Unistd.close(fd(n));
                             stale |= loses;
                             file[n] = -1;
@@ -129,6 +134,7 @@ final class OurRunner implements AutoCloseable {
                             int from = Integer.parseInt(a[1]);
                             int to = Integer.parseInt(a[2]);
                             boolean loses = from != to && losesFile(sel, file, to);
+                            lost |= from != to && isRegistered(sel, to);
                             Fds.dup2Unchecked(fd(from), fd(to));
                             stale |= loses;
                             file[to] = file[from];
@@ -180,7 +186,7 @@ final class OurRunner implements AutoCloseable {
                 }
             }
         }
-        return new Outcome(out, afterStale, closedRegistered);
+        return new Outcome(out, afterStale, afterLost, closedRegistered);
     }
 
     /** Whether number n, about to lose its file, is registered while that file stays open under another number. */
@@ -192,8 +198,12 @@ final class OurRunner implements AutoCloseable {
         for (int m = 0; m < file.length; m++) {
             shared |= m != n && file[m] == file[n];
         }
+        return shared && isRegistered(sel, n);
+    }
+
+    private boolean isRegistered(Selector sel, int n) {
         try {
-            return shared && sel.getMap().containsKey(fd(n));
+            return sel.getMap().containsKey(fd(n));
         } catch (ClosedSelectorException e) {
             return false;
         }
