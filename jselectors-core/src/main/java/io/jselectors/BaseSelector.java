@@ -134,6 +134,7 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
     public final SelectorKey register(Selectable file, int events, Object data) throws IOException {
         ensureOpen();
         checkThread();
+        checkEvents(events); // before the file, as Python: bad events are the first thing said
         int fd = file.fileno();
         if (fd < 0) {
             if (findByIdentity(file) != null) {

@@ -1010,6 +1010,21 @@ abstract class AbstractSelectorTest {
 
     // ---- issue 10: the contract's rows for hostile use -------------------------------------------
 
+    /** Found by the differential test: bad events are reported before anything about the file, as in CPython. */
+    @Test
+    void invalidEventsAreReportedBeforeTheFileIsLookedAt() throws IOException {
+        int[] sp = fds.socketpair();
+        Fds.Handle h = fds.handle(sp[0], "h");
+        sel.register(h, EVENT_READ);
+        h.close(); // registered, now closed: found by identity
+        assertThatThrownBy(() -> sel.register(h, 4))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("invalid events");
+        assertThatThrownBy(() -> sel.register(h, EVENT_READ)).hasMessageContaining("already registered");
+        assertThatThrownBy(() -> sel.register(fds.handle(-1, "never"), 0)).hasMessageContaining("invalid events");
+        sel.unregister(h);
+    }
+
     /** "unregister after the fd was closed and its number reused by a file the backend cannot watch". */
     @Test
     void unregisterAfterTheNumberWasReusedByAnUnwatchableFile() throws IOException {
