@@ -1,5 +1,7 @@
 package io.jselectors;
 
+import io.jselectors.internal.os.Errno;
+import io.jselectors.internal.os.Fcntl;
 import java.io.IOException;
 import java.nio.channels.ClosedSelectorException;
 import java.time.Duration;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * The key bookkeeping and the select loop shared by every backend. A backend only translates to and
@@ -19,6 +22,12 @@ import java.util.Set;
  * {@link #readyFd}, {@link #readyEvents}, {@link #osClose}.
  *
  * <p>Keys live in an array indexed by fd, so the hot path looks them up without boxing or hashing.
+ *
+ * <p>Threads: one thread at a time uses a selector; {@link #wakeup()} and {@link #close()} may come
+ * from any thread. A select records its thread in {@link #selecting}, which refuses a select from
+ * inside its own handler, and register/modify/unregister from other threads, while it runs. close()
+ * during a select marks the selector closed and wakes the select; the native memory is freed by
+ * whichever of the two comes last ({@link #freeOnce()}), and close() returns once it is freed.
  */
 abstract sealed class BaseSelector implements Selector permits EpollSelector, PollSelector, SelectSelector, KqueueSelector {
     /** Passed to {@link #osWait} to block without a timeout. */
@@ -26,11 +35,22 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
 
     private static final SelectorKey[] NO_KEYS = new SelectorKey[0];
 
+    /** CAS of {@link #selecting}; an updater rather than a VarHandle, whose first use costs ~100 ms of linking. */
+    private static final AtomicReferenceFieldUpdater<BaseSelector, Thread> SELECTING =
+            AtomicReferenceFieldUpdater.newUpdater(BaseSelector.class, Thread.class, "selecting");
+
     private SelectorKey[] keys = new SelectorKey[64];
     private int count;
     private volatile boolean closed;
+    /** The thread inside select(), or null. Written by the selecting thread only (a CAS on entry). */
+    private volatile Thread selecting;
     private final Waker waker;
+    private final InterruptWaker interrupts;
     private final Map<Integer, SelectorKey> mapView = new MapView();
+    /** Guards {@link #freeing} and {@link #freed}; close() waits on it for a select to free. */
+    private final Object freeLock = new Object();
+    private boolean freeing;
+    private boolean freed;
 
     /** With a waker the backend watches as a descriptor, {@link #wakeupFd()}. */
     BaseSelector() throws IOException {
@@ -40,6 +60,7 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
     /** With a waker of the backend's own (kqueue's EVFILT_USER); the selector closes it. */
     BaseSelector(Waker waker) {
         this.waker = waker;
+        this.interrupts = new InterruptWaker(waker);
     }
 
     // ---- what a backend provides -------------------------------------------------------------
@@ -75,6 +96,26 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
         return waker.fd();
     }
 
+    /** @return whether fd is one of the backend's own descriptors (epoll's or kqueue's), beside the waker's */
+    boolean ownsFd(int fd) {
+        return false;
+    }
+
+    /** @return whether a key is registered for fd; for backends that must tell live events from stale ones */
+    final boolean isRegistered(int fd) {
+        return keyAt(fd) != null;
+    }
+
+    /**
+     * For backends whose OS call takes any number (poll, select): refuses an fd that is not open with
+     * EBADF, as epoll and kqueue do, so that a closed fd gets one answer whatever was registered before.
+     */
+    static void requireOpen(int fd) throws IOException {
+        if (!Fcntl.isOpen(fd)) {
+            throw Errno.exception("fcntl(fd=" + fd + ", cmd=" + Fcntl.F_GETFD + ")", Errno.EBADF);
+        }
+    }
+
     // ---- registration ------------------------------------------------------------------------
 
     @Override
@@ -85,6 +126,7 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
     @Override
     public final SelectorKey register(int fd, int events, Object data) throws IOException {
         ensureOpen();
+        checkThread();
         checkFd(fd);
         return doRegister(fd, fd, events, data);
     }
@@ -97,6 +139,8 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
     @Override
     public final SelectorKey register(Selectable file, int events, Object data) throws IOException {
         ensureOpen();
+        checkThread();
+        checkEvents(events); // before the file, as Python: bad events are the first thing said
         int fd = file.fileno();
         if (fd < 0) {
             if (findByIdentity(file) != null) {
@@ -114,6 +158,11 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
             throw new IllegalArgumentException(
                     describe(fileobj, fd) + " is already registered (as " + old.fileobj() + "); use modify() to change it");
         }
+        if (waker.owns(fd) || ownsFd(fd)) {
+            throw new IllegalArgumentException(describe(fileobj, fd)
+                    + " is one of this " + backend() + " selector's own descriptors; it cannot be registered"
+                    + " (was it closed and its number reused by the selector?)");
+        }
         beforeRegister(fd);
         osRegister(fd, events);
         SelectorKey key = new SelectorKey(fileobj, fd, events, data);
@@ -127,12 +176,15 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
     @Override
     public final SelectorKey unregister(int fd) throws IOException {
         ensureOpen();
+        checkThread();
         checkFd(fd);
         return doUnregister(requireKey(fd));
     }
 
     @Override
     public final SelectorKey unregister(Selectable file) throws IOException {
+        ensureOpen();
+        checkThread();
         return doUnregister(lookup(file));
     }
 
@@ -154,6 +206,7 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
     @Override
     public final SelectorKey modify(int fd, int events, Object data) throws IOException {
         ensureOpen();
+        checkThread();
         checkFd(fd);
         checkEvents(events);
         return doModify(requireKey(fd), events, data);
@@ -162,6 +215,7 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
     @Override
     public final SelectorKey modify(Selectable file, int events, Object data) throws IOException {
         ensureOpen();
+        checkThread();
         checkEvents(events);
         return doModify(lookup(file), events, data);
     }
@@ -219,11 +273,56 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
     @Override
     public final int select(Duration timeout, ReadyHandler handler) throws IOException {
         ensureOpen();
+        enterSelect();
+        try {
+            if (closed) {
+                throw new ClosedSelectorException(); // closed by another thread just now
+            }
+            interrupts.enter();
+            try {
+                return selectLoop(timeout, handler);
+            } finally {
+                interrupts.leave();
+            }
+        } finally {
+            selecting = null;
+            if (closed) {
+                freeOnce(); // close() came during this select and left the freeing to it
+            }
+        }
+    }
+
+    private void enterSelect() {
+        Thread me = Thread.currentThread();
+        if (!SELECTING.compareAndSet(this, null, me)) {
+            Thread owner = selecting;
+            if (owner == me) {
+                throw new IllegalStateException("select() called from inside a ReadyHandler of this selector's own"
+                        + " select, which is still handing out ready files; return from the handler and select again");
+            }
+            throw new IllegalStateException("select() called on " + me + " while " + owner
+                    + " is selecting: a selector is used by one thread at a time (any thread may call wakeup() and close())");
+        }
+    }
+
+    /** Refuses a change of the key table from another thread while a select runs. */
+    private void checkThread() {
+        Thread owner = selecting;
+        if (owner != null && owner != Thread.currentThread()) {
+            throw new IllegalStateException("a selector is used by one thread at a time: " + owner
+                    + " is selecting now; call wakeup() and make the change on that thread, or after its select returns");
+        }
+    }
+
+    private int selectLoop(Duration timeout, ReadyHandler handler) throws IOException {
         long timeoutNanos = timeoutNanos(timeout);
         long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
         long wait = timeoutNanos;
         while (true) {
             int n = osWait(wait);
+            if (closed) {
+                return 0; // closed by another thread, which woke us
+            }
             boolean woken = false;
             int handed = 0;
             for (int i = 0; i < n; i++) {
@@ -286,18 +385,69 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
         waker.wakeup();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>From another thread while a select runs (as in JDK NIO): wakes the select, which returns (empty)
+     * or throws {@link ClosedSelectorException}, and returns once that select has left and everything is
+     * freed. From a {@link ReadyHandler}: the select stops handing out files and frees on its way out.
+     */
     @Override
     public final void close() throws IOException {
-        if (closed) {
-            return;
+        synchronized (freeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
         keys = NO_KEYS;
         count = 0;
+        Thread owner = selecting;
+        if (owner == null) {
+            freeOnce();
+        } else if (owner != Thread.currentThread()) {
+            waker.wakeup();
+            awaitFreed();
+        }
+        // else: a handler closed its own selector; the select frees on its way out
+    }
+
+    /** Frees the native resources; called by close() and by a select that close() came during, once. */
+    private void freeOnce() throws IOException {
+        synchronized (freeLock) {
+            if (freeing) {
+                return;
+            }
+            freeing = true;
+        }
         try {
             waker.close(); // first: no wakeup() may reach the backend's descriptors once they are closed
         } finally {
-            osClose();
+            try {
+                osClose();
+            } finally {
+                synchronized (freeLock) {
+                    freed = true;
+                    freeLock.notifyAll();
+                }
+            }
+        }
+    }
+
+    /** Waits, without giving up on an interrupt (which it keeps), for a select to free what close() left it. */
+    private void awaitFreed() {
+        boolean interrupted = false;
+        synchronized (freeLock) {
+            while (!freed) {
+                try {
+                    freeLock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -13,9 +13,12 @@ import java.lang.foreign.MemorySegment;
  * where the kernel has {@code epoll_pwait2} (Linux 5.11+), millisecond granularity otherwise.
  *
  * <p>Unregister an fd before closing it. epoll tracks open files, not numbers: an fd closed while a
- * dup of it stays open stays in the kernel's set. Its events are recognised as stale and handed to
- * nobody (not even a new file that reuses the number), but they keep waking the wait until the dup
- * is closed too.
+ * dup of it stays open stays in the kernel's set, and nothing can remove it any more (epoll_ctl needs
+ * the number, which now names another file or none). Its events are recognised as stale and handed
+ * to nobody (not even a new file that reuses the number), and they never crowd live files out of a
+ * select: the event buffer grows until one wait returns every ready registration. But they keep
+ * waking the wait until the dup is closed too: a blocking select with only such stale events ready
+ * spins, a whole CPU, without returning.
  */
 public final class EpollSelector extends BaseSelector {
     private static final int INITIAL_EVENTS = 64;
@@ -93,10 +96,16 @@ public final class EpollSelector extends BaseSelector {
     }
 
     @Override
+    boolean ownsFd(int fd) {
+        return fd == epfd;
+    }
+
+    @Override
     void osUnregister(int fd, int events) throws IOException {
         int err = Epoll.ctlRaw(epfd, Epoll.EPOLL_CTL_DEL, fd, ctlEvent);
-        // EBADF: closed since. ENOENT: closed, and the number reused by a file we never saw. Both mean done.
-        if (err != 0 && err != Errno.EBADF && err != Errno.ENOENT) {
+        // EBADF: closed since. ENOENT: closed, and the number reused by a file we never saw. EPERM:
+        // reused by a file epoll cannot watch (a regular file, /dev/null). Each means: done.
+        if (err != 0 && err != Errno.EBADF && err != Errno.ENOENT && err != Errno.EPERM) {
             throw Errno.exception("epoll_ctl(DEL, fd=" + fd + ")", err);
         }
     }
@@ -108,14 +117,34 @@ public final class EpollSelector extends BaseSelector {
             // Grown here, not in register(): a handler may register while its select reads the array.
             allocateEvents(Math.max(needed, capacity * 2));
         }
-        int n;
-        if (timeoutNanos > 0 && Epoll.hasPwait2()) {
-            Epoll.setTimespec(timespec, timeoutNanos);
-            n = Epoll.pwait2(epfd, events, timespec);
-        } else {
-            n = Epoll.waitMillis(epfd, events, toMillis(timeoutNanos));
+        int n = waitOnce(timeoutNanos);
+        // A full buffer with stale entries (see the class comment) may have left live ready files out.
+        // Every ready entry is level-triggered and still queued: grow, and take them all again at once.
+        while (n == capacity && hasStale(n)) {
+            allocateEvents(capacity * 2);
+            do {
+                n = waitOnce(0);
+            } while (n < 0); // EINTR
         }
         return n;
+    }
+
+    private int waitOnce(long timeoutNanos) throws IOException {
+        if (timeoutNanos > 0 && Epoll.hasPwait2()) {
+            Epoll.setTimespec(timespec, timeoutNanos);
+            return Epoll.pwait2(epfd, events, timespec);
+        }
+        return Epoll.waitMillis(epfd, events, toMillis(timeoutNanos));
+    }
+
+    private boolean hasStale(int n) {
+        for (int i = 0; i < n; i++) {
+            int fd = readyFd(i);
+            if (fd < 0 || (fd != wakeupFd() && !isRegistered(fd))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -46,6 +46,11 @@ final class FdWaker extends Waker {
     }
 
     @Override
+    boolean owns(int fd) {
+        return fd == readFd || fd == writeFd;
+    }
+
+    @Override
     void post() throws IOException {
         // eventfd takes 8 bytes; a pipe takes 1 of them. A full pipe already wakes the reader.
         Unistd.write(writeFd, readFd == writeFd ? ONE : ONE.asSlice(0, 1));

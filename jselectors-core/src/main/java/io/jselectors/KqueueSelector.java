@@ -139,9 +139,9 @@ public final class KqueueSelector extends BaseSelector {
     @Override
     void osUnregister(int fd, int events) throws IOException {
         // EBADF: closed since. ENOENT: closed (which removed the filters), or the number now names
-        // another file. Both mean done.
+        // another file. EPERM: the number now names a file kqueue cannot watch. All mean done.
         int err = apply(changes(fd, events, Kqueue.EV_DELETE, 0));
-        if (err != 0 && err != Errno.EBADF && err != Errno.ENOENT) {
+        if (err != 0 && err != Errno.EBADF && err != Errno.ENOENT && err != Errno.EPERM) {
             throw refused("EV_DELETE", refusedFilter, fd, err);
         }
     }

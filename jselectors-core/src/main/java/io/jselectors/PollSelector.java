@@ -1,7 +1,5 @@
 package io.jselectors;
 
-import io.jselectors.internal.os.Errno;
-import io.jselectors.internal.os.Fcntl;
 import io.jselectors.internal.os.Poll;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -10,7 +8,8 @@ import java.util.Arrays;
 
 /**
  * The POSIX poll backend: works everywhere, any number of fds, O(registered) per wait, millisecond
- * timeouts. A closed fd is reported ready (POLLNVAL) for the events it registered.
+ * timeouts. A closed fd is refused at register (EBADF); a registered fd closed since is reported ready
+ * (POLLNVAL) for the events it registered.
  */
 public final class PollSelector extends BaseSelector {
     /** The pollfd array handed to poll(); entry 0 is the wakeup fd. Replaced with its arena on growth. */
@@ -52,11 +51,9 @@ public final class PollSelector extends BaseSelector {
 
     @Override
     void osRegister(int fd, int events) throws IOException {
-        // A closed fd is accepted, as in Python, and reported ready (POLLNVAL). But one past the fd
-        // table is checked first: a bogus number like 2^30 must not grow the tables to its size.
-        if (fd >= indexOf.length && !Fcntl.isOpen(fd)) {
-            throw Errno.exception("fcntl(fd=" + fd + ", cmd=" + Fcntl.F_GETFD + ")", Errno.EBADF);
-        }
+        // Python accepts a closed fd and reports it ready (POLLNVAL); we refuse it, as epoll does, so
+        // the answer never depends on the table's size, and a bogus number like 2^30 grows nothing.
+        requireOpen(fd);
         add(fd, toPoll(events));
     }
 

@@ -11,8 +11,8 @@ import java.lang.foreign.ValueLayout;
 /**
  * The POSIX select backend: only fds below {@value Select#FD_SETSIZE} (others are refused at
  * register), O(highest fd) per wait, microsecond timeouts. Read and write readiness of one fd come
- * back merged in one event. A registered fd closed without being unregistered is reported ready for
- * every event it registered, as poll reports POLLNVAL.
+ * back merged in one event. A closed fd is refused at register (EBADF); a registered fd closed
+ * without being unregistered is reported ready for every event it registered, as poll reports POLLNVAL.
  */
 public final class SelectSelector extends BaseSelector {
     private static final int WORDS = Select.FD_SETSIZE / 64;
@@ -67,7 +67,10 @@ public final class SelectSelector extends BaseSelector {
     }
 
     @Override
-    void osRegister(int fd, int events) {
+    void osRegister(int fd, int events) throws IOException {
+        // Python accepts a closed fd; select(2) ignores one above the process's fd table, so it would be
+        // reported or not depending on history. Refused, as epoll does.
+        requireOpen(fd);
         setInterest(fd, events);
         maxFd = Math.max(maxFd, fd);
     }

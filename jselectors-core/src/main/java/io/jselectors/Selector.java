@@ -18,8 +18,12 @@ import java.util.Map;
  * }
  * }</pre>
  *
- * <p>A selector is used by one thread at a time, except {@link #wakeup()}, which any thread may call.
- * One {@code select} returns every ready registered file. Errors and hang-ups on a file are reported
+ * <p>A selector is used by one thread at a time, except {@link #wakeup()} and {@link #close()}, which
+ * any thread may call. While a {@code select} runs, {@code register}, {@code modify} and
+ * {@code unregister} from another thread, and {@code select} from inside one of its own
+ * {@link ReadyHandler}s, throw {@link IllegalStateException} (best effort, like
+ * {@link java.util.ConcurrentModificationException}). A selector's own descriptors (its wakeup fd, its
+ * epoll or kqueue fd) cannot be registered. One {@code select} returns every ready registered file. Errors and hang-ups on a file are reported
  * as readiness for the events that file registered, so the next read or write sees the error.
  *
  * <p>After {@link #close()}, every method but {@code close()}, {@code wakeup()} and {@code backend()}
@@ -152,12 +156,21 @@ public interface Selector extends AutoCloseable {
     List<ReadyEvent> select() throws IOException;
 
     /**
-     * Waits for readiness. An interrupted wait (EINTR) is retried with the time that remains.
+     * Waits for readiness. An interrupted wait (EINTR, a signal) is retried with the time that remains.
+     *
+     * <p>{@link Thread#interrupt()} of the selecting thread, platform or virtual, ends the wait as
+     * {@link #wakeup()} does, and the interrupt status stays set; a select that starts with the status
+     * already set returns at once, as a JDK NIO select does. A loop that selects should therefore check
+     * {@link Thread#isInterrupted()} (or clear it) rather than select again at once. {@link #close()}
+     * from another thread also ends the wait: the select returns empty, or throws
+     * {@link java.nio.channels.ClosedSelectorException} if it had not started waiting.
      *
      * @param timeout {@code null}: block; zero or negative: do not block; positive: wait at most
      *                that long (rounded up to the backend's granularity)
-     * @return the ready files; empty only when the timeout elapsed or a wakeup came
-     * @throws IOException if the wait fails
+     * @return the ready files; empty only when the timeout elapsed, or a wakeup, an interrupt or a close came
+     * @throws IOException           if the wait fails
+     * @throws IllegalStateException if called from inside a {@link ReadyHandler} of this selector's own
+     *                               select, or while another thread selects
      */
     List<ReadyEvent> select(Duration timeout) throws IOException;
 
@@ -166,9 +179,11 @@ public interface Selector extends AutoCloseable {
      * nothing in steady state.
      *
      * @param timeout as for {@link #select(Duration)}
-     * @param handler called once per ready file, on this thread, before this method returns
+     * @param handler called once per ready file, on this thread, before this method returns; it may
+     *                register, modify, unregister and close, but not select on this selector
      * @return how many files were handed to the handler
-     * @throws IOException if the wait fails
+     * @throws IOException           if the wait fails
+     * @throws IllegalStateException as for {@link #select(Duration)}
      */
     int select(Duration timeout, ReadyHandler handler) throws IOException;
 
@@ -211,7 +226,10 @@ public interface Selector extends AutoCloseable {
     String backend();
 
     /**
-     * Forgets every key and frees every native resource. Idempotent.
+     * Forgets every key and frees every native resource. Idempotent. Any thread may call it: while
+     * another thread selects, it wakes that select and returns once the select has left and everything
+     * is freed (as JDK NIO's close waits for a select). From a {@link ReadyHandler}, the select stops
+     * handing out files and frees on its way out.
      *
      * @throws IOException if the OS reports an error while closing
      */

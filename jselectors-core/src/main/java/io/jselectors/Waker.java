@@ -19,6 +19,11 @@ abstract sealed class Waker permits FdWaker, KqueueWaker {
     /** Makes the selector's wait return (one system call); any thread, under the waker's lock. */
     abstract void post() throws IOException;
 
+    /** @return whether fd is one of this waker's descriptors (the selector refuses to register them) */
+    boolean owns(int fd) {
+        return fd == fd();
+    }
+
     /** Selecting thread: consumes what {@link #post()} left, after the wait reported it. */
     abstract void consume() throws IOException;
 

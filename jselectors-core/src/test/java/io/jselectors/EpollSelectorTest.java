@@ -66,6 +66,29 @@ class EpollSelectorTest extends AbstractSelectorTest implements ScalableSelector
         assertThat(sel.getMap()).isEmpty();
     }
 
+    /**
+     * "stale kernel registrations: one select still returns every ready registered file". 100 ready
+     * registrations of files closed while a dup keeps them open outnumber the event buffer.
+     */
+    @Test
+    void staleRegistrationsDoNotCrowdOutLiveFiles() throws IOException {
+        for (int i = 0; i < 100; i++) {
+            int[] p = fds.pipe();
+            sel.register(p[0], EVENT_READ);
+            fds.dup2(p[0], Fds.notOpen()); // keeps the file, and its epoll registration, alive
+            fds.write(p[1], "x");
+            fds.close(p[0]);
+            sel.unregister(p[0]);
+        }
+        java.util.Set<SelectorKey> live = new java.util.HashSet<>();
+        for (int i = 0; i < 10; i++) {
+            live.add(sel.register(fds.eventfd(1), EVENT_READ));
+        }
+        var ready = sel.select(java.time.Duration.ZERO);
+        assertThat(ready).extracting(ReadyEvent::key).containsExactlyInAnyOrderElementsOf(live);
+        assertThat(sel.select(java.time.Duration.ZERO)).hasSize(10);
+    }
+
     @Test
     void isAvailableOnLinux() {
         assertThat(EpollSelector.isAvailable()).isTrue();

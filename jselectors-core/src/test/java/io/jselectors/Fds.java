@@ -91,6 +91,17 @@ public final class Fds implements AutoCloseable {
         if (!owned.contains(to) && Fcntl.isOpen(to)) {
             throw new IllegalStateException("fd " + to + " is open and not this test's: dup2 would close it");
         }
+        dup2Unchecked(from, to);
+        owned.add(to);
+        return to;
+    }
+
+    /**
+     * dup2(from, to) with no ownership check, for tests that manage their own numbers.
+     *
+     * @throws ErrnoException naming the call, e.g. EBADF when {@code from} is not open
+     */
+    public static void dup2Unchecked(int from, int to) throws ErrnoException {
         MemorySegment st = Native.errnoState();
         int r;
         try {
@@ -101,8 +112,6 @@ public final class Fds implements AutoCloseable {
         if (r < 0) {
             throw Native.error("dup2(" + from + ", " + to + ")", st);
         }
-        owned.add(to);
-        return to;
     }
 
     /** @return a {@link Selectable} over fd, named for messages */
@@ -202,6 +211,19 @@ public final class Fds implements AutoCloseable {
             throw new IllegalStateException("cannot list /proc/self/fd");
         }
         return names.length;
+    }
+
+    /** @return the numbers of the descriptors this process has open now */
+    public static Set<Integer> openNumbers() {
+        String[] names = new File("/proc/self/fd").list();
+        if (names == null) {
+            throw new IllegalStateException("cannot list /proc/self/fd");
+        }
+        Set<Integer> open = new java.util.TreeSet<>();
+        for (String n : names) {
+            open.add(Integer.parseInt(n));
+        }
+        return open;
     }
 
     private int[] own(MemorySegment two) {
