@@ -7,6 +7,8 @@ import io.jselectors.net.PseudoTerminal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,9 +21,9 @@ class ReadinessExamplesTest {
     private static String run(String example, String... args) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         Path classes = Path.of(Selector.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        var cmd = new java.util.ArrayList<>(java.util.List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+        var cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
                 classes.toString(), ROOT.resolve(example).toString()));
-        cmd.addAll(java.util.List.of(args));
+        cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         assertThat(p.waitFor(180, TimeUnit.SECONDS)).as(example + " finished").isTrue();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
