@@ -41,7 +41,6 @@ import java.util.concurrent.locks.LockSupport;
  * another thread waits on it is undefined, as it is for {@code poll(2)}: the wait may never end.
  */
 public final class Readiness {
-    private static final int EVENTS = Selector.EVENT_READ | Selector.EVENT_WRITE;
     /** Waits at least this long count as without limit (about 146 years). */
     private static final long FOREVER = Long.MAX_VALUE / 2;
 
@@ -65,7 +64,7 @@ public final class Readiness {
      * @throws IOException              if the waiter thread cannot be started (out of descriptors)
      */
     public static int await(int fd, int events, Duration timeout) throws IOException {
-        checkFd(fd);
+        BaseSelector.checkFd(fd);
         return await(null, fd, events, nanos(timeout));
     }
 
@@ -104,7 +103,7 @@ public final class Readiness {
     public static int await(Selectable file, int events, long timeout, TimeUnit unit) throws IOException {
         int fd = file.fileno();
         if (fd < 0) {
-            checkEvents(events);
+            BaseSelector.checkEvents(events);
             throw new ClosedChannelException();
         }
         return await(file, fd, events, timeout <= 0 ? 0 : unit.toNanos(timeout));
@@ -127,7 +126,7 @@ public final class Readiness {
     }
 
     private static int await(Selectable file, int fd, int events, long timeoutNanos) throws IOException {
-        checkEvents(events);
+        BaseSelector.checkEvents(events);
         if (Thread.currentThread().isInterrupted()) {
             throw interrupted();
         }
@@ -245,18 +244,5 @@ public final class Readiness {
             return 0;
         }
         return timeout.getSeconds() >= FOREVER / 1_000_000_000L ? Long.MAX_VALUE : timeout.toNanos();
-    }
-
-    private static void checkFd(int fd) {
-        if (fd < 0) {
-            throw new IllegalArgumentException("invalid fd " + fd + ": a file descriptor is >= 0");
-        }
-    }
-
-    private static void checkEvents(int events) {
-        if (events == 0 || (events & ~EVENTS) != 0) {
-            throw new IllegalArgumentException(
-                    "invalid events 0x" + Integer.toHexString(events) + ": use Selector.EVENT_READ, EVENT_WRITE or both");
-        }
     }
 }

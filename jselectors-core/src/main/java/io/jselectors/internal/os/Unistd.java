@@ -137,7 +137,7 @@ public final class Unistd {
      * @throws ErrnoException            on any other error
      */
     public static long readArray(int fd, byte[] dst, int off, int len) throws ErrnoException {
-        return arrayIo(READ_ARRAY, "read", fd, MemorySegment.ofArray(dst).asSlice(off, len));
+        return transfer(READ_ARRAY, "read", fd, MemorySegment.ofArray(dst).asSlice(off, len));
     }
 
     /**
@@ -153,10 +153,15 @@ public final class Unistd {
      * @throws ErrnoException            on any other error (EPIPE for a closed reader)
      */
     public static long writeArray(int fd, byte[] src, int off, int len) throws ErrnoException {
-        return arrayIo(WRITE_ARRAY, "write", fd, MemorySegment.ofArray(src).asSlice(off, len));
+        return transfer(WRITE_ARRAY, "write", fd, MemorySegment.ofArray(src).asSlice(off, len));
     }
 
-    private static long arrayIo(MethodHandle call, String name, int fd, MemorySegment buf) throws ErrnoException {
+    /**
+     * One read or write of a heap array, EINTR retried. {@link #read} and {@link #write} keep their own
+     * copy of this loop: there the handle is a constant the compiler inlines, which keeps their hot path
+     * free of allocation (measured: 40 bytes a call through this shared form).
+     */
+    private static long transfer(MethodHandle call, String name, int fd, MemorySegment buf) throws ErrnoException {
         MemorySegment st = Native.errnoState();
         long r;
         do {
