@@ -65,6 +65,9 @@ final class ReadinessWaiter implements Runnable, ReadyHandler {
                 applyPending();
                 syncRegistrations();
                 selector.select(null, this);
+                // Disarm what fired before taking new ops: a woken thread may already have closed its fd
+                // and opened another with the same number, whose wait must find it unregistered.
+                syncRegistrations();
             }
         } catch (IOException | RuntimeException | Error e) {
             IOException cause = e instanceof IOException io ? io : new IOException("readiness waiter failed", e);
@@ -148,6 +151,19 @@ final class ReadinessWaiter implements Runnable, ReadyHandler {
                 end(r, WaitRecord.CLOSED);
             }
             r = next;
+        }
+        // The fd closes right after this op was queued: drop its registration now, so that a wait on a new
+        // file that gets the same number registers afresh (a modify would find the kernel's entry gone).
+        if (registered[fd] != 0) {
+            try {
+                selector.unregister(fd);
+            } catch (IOException | RuntimeException ignored) {
+                // unregister works on closed fds; nothing else can be done about a failure here
+            }
+            registered[fd] = 0;
+            if (waiting[fd] != null) {
+                markDirty(fd); // waits by number on the same fd: registered again, until the close
+            }
         }
     }
 

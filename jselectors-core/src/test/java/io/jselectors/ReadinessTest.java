@@ -3,11 +3,14 @@ package io.jselectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jselectors.internal.os.Unistd;
 import io.jselectors.net.NativeStream;
 import io.jselectors.net.Pipe;
 import io.jselectors.net.StreamSocket;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
@@ -231,6 +234,39 @@ class ReadinessTest {
     }
 
     @Test
+    void aNewFileWithTheClosedOnesNumberIsWaitedOnAfresh() throws Exception {
+        // Close a waited-on pipe end and at once wait on a new pipe that reuses its number: the waiter may
+        // see the close and the new wait in one batch, and must still register the new file.
+        for (int i = 0; i < 200; i++) {
+            Pipe old = Pipe.open();
+            Future<Integer> first = waitOn(true, () -> Readiness.await(old.source(), R, LONG));
+            if (i % 2 == 0) {
+                letItParkBriefly();
+            }
+            int number = old.source().fileno();
+            old.source().close();
+            try (Pipe fresh = Pipe.open()) {
+                Future<Integer> second = waitOn(true, () -> Readiness.await(fresh.source(), R, LONG));
+                fresh.sink().write(ByteBuffer.wrap(new byte[] {1}));
+                assertThat(second.get(10, TimeUnit.SECONDS)).as("iteration " + i + ", fd " + number + " reused: "
+                        + (fresh.source().fileno() == number)).isEqualTo(R);
+            } finally {
+                old.close();
+            }
+            try {
+                first.get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                // AsynchronousCloseException when it was waiting, ClosedChannelException when it came too late
+                assertThat(e.getCause()).isInstanceOf(ClosedChannelException.class);
+            }
+        }
+    }
+
+    private static void letItParkBriefly() throws InterruptedException {
+        Thread.sleep(2);
+    }
+
+    @Test
     void interruptBeforeOrDuringTheWaitKeepsTheStatus() throws Exception {
         for (boolean virtual : new boolean[] {true, false}) {
             try (Pipe p = Pipe.open()) {
@@ -342,7 +378,9 @@ class ReadinessTest {
                     done.countDown();
                 }
             });
-            ByteBuffer one = ByteBuffer.allocateDirect(1);
+            // The bare bindings on one native byte: only the wait itself is measured, not the stream's slicing.
+            MemorySegment one = Arena.ofAuto().allocate(1);
+            int fd = a.fileno();
             int waits = 2000;
             // Rounds until one is clean: C2 may compile the path late on a loaded machine.
             java.util.List<Long> perRound = new java.util.ArrayList<>();
@@ -350,8 +388,8 @@ class ReadinessTest {
             for (int round = 0; round < 25 && allocated >= waits; round++) {
                 long before = AllocationCounter.currentThread();
                 for (int i = 0; i < waits; i++) {
-                    a.write(one.clear());
-                    if (Readiness.await(a, R, LONG) != R || a.read(one.clear()) != 1) {
+                    Unistd.write(fd, one);
+                    if (Readiness.await(a, R, LONG) != R || Unistd.read(fd, one) != 1) {
                         throw new AssertionError("wait " + i + " did not echo");
                     }
                 }
