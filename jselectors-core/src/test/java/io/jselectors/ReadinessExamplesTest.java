@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jselectors.net.PseudoTerminal;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +27,13 @@ class ReadinessExamplesTest {
                 classes.toString(), ROOT.resolve(example).toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        assertThat(p.waitFor(180, TimeUnit.SECONDS)).as(example + " finished").isTrue();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as(out).isZero();
-        return out;
+        // Closed here, not by the GC later: other tests count this process's descriptors.
+        try (InputStream in = p.getInputStream(); OutputStream unused = p.getOutputStream()) {
+            assertThat(p.waitFor(180, TimeUnit.SECONDS)).as(example + " finished").isTrue();
+            String out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.exitValue()).as(out).isZero();
+            return out;
+        }
     }
 
     @Test

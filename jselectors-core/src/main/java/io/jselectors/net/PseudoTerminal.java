@@ -15,8 +15,8 @@ import java.io.IOException;
  *
  * <p>Both sides are non-blocking {@link NativeStream}s: use them with a {@link io.jselectors.Selector}, or
  * in blocking style from any thread, virtual threads included ({@link NativeStream#inputStream()}).
- * Opened with {@code posix_openpt}, {@code grantpt}, {@code unlockpt} and {@code ptsname_r}; on Linux and
- * macOS.
+ * Opened with {@code posix_openpt}, {@code grantpt}, {@code unlockpt} and {@code ptsname_r}; on Linux (the
+ * only platform this has run on: elsewhere {@link #isAvailable()} is false).
  */
 public final class PseudoTerminal implements Closeable {
     private final NativeStream controller;
@@ -32,7 +32,7 @@ public final class PseudoTerminal implements Closeable {
     /**
      * Tells whether pseudo-terminals can be opened here.
      *
-     * @return false where the C library lacks {@code posix_openpt} or {@code ptsname_r}
+     * @return true on Linux with a C library that has {@code posix_openpt} and {@code ptsname_r}
      */
     public static boolean isAvailable() {
         return Pty.isAvailable();

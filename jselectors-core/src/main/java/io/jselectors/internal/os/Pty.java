@@ -16,39 +16,42 @@ import java.util.Optional;
  * {@code unlockpt}, {@code ptsname_r}, and {@code open} for the terminal device.
  */
 public final class Pty {
-    // ---- OS constants of issue 11, in one place until the per-platform tables (issue 8) take them ----
-    // Linux: asm-generic/fcntl.h (x86_64 and aarch64 alike); macOS: sys/fcntl.h.
-    /** {@code O_RDWR}: the same on every platform. */
-    public static final int O_RDWR = 2;
+    private static final AbiTable OS = Abi.CURRENT;
+
+    /** {@code O_RDWR}. */
+    public static final int O_RDWR = OS.constant("O_RDWR");
     /** {@code O_NOCTTY}: never become the controlling terminal. */
-    public static final int O_NOCTTY = Platform.isLinux() ? 0x100 : 0x20000;
-    // -------------------------------------------------------------------------------------------------
+    public static final int O_NOCTTY = OS.constant("O_NOCTTY");
 
     /** The longest device name {@link #ptsname} reads; Linux names are like {@code /dev/pts/12}. */
     private static final int NAME_MAX = 128;
 
     private static final Optional<MethodHandle> OPENPT =
-            Native.downcallIfPresent("posix_openpt", FunctionDescriptor.of(C_INT, C_INT));
+            linked("posix_openpt", FunctionDescriptor.of(C_INT, C_INT));
     private static final Optional<MethodHandle> GRANTPT =
-            Native.downcallIfPresent("grantpt", FunctionDescriptor.of(C_INT, C_INT));
+            linked("grantpt", FunctionDescriptor.of(C_INT, C_INT));
     private static final Optional<MethodHandle> UNLOCKPT =
-            Native.downcallIfPresent("unlockpt", FunctionDescriptor.of(C_INT, C_INT));
+            linked("unlockpt", FunctionDescriptor.of(C_INT, C_INT));
     private static final Optional<MethodHandle> PTSNAME_R =
-            Native.downcallIfPresent("ptsname_r", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_SIZE_T));
+            linked("ptsname_r", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_SIZE_T));
     private static final MethodHandle OPEN =
             Native.variadicDowncall("open", FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT), 2);
 
     private Pty() {}
 
+    /** Links a function only where this platform's table lists it (never run elsewhere). */
+    private static Optional<MethodHandle> linked(String name, FunctionDescriptor descriptor) {
+        return OS.hasFunction(name) ? Native.downcallIfPresent(name, descriptor) : Optional.empty();
+    }
+
     /**
-     * Tells whether this C library has what {@link #openpt} to {@link #ptsname} need, and this class knows
-     * the platform's constants (Linux, macOS).
+     * Tells whether this platform's table lists {@link #openpt} to {@link #ptsname} (Linux only so far: the
+     * only platform they have run on) and the C library has them.
      *
      * @return true when pseudo-terminals can be opened
      */
     public static boolean isAvailable() {
-        return (Platform.isLinux() || Platform.isMac())
-                && OPENPT.isPresent() && GRANTPT.isPresent() && UNLOCKPT.isPresent() && PTSNAME_R.isPresent();
+        return OPENPT.isPresent() && GRANTPT.isPresent() && UNLOCKPT.isPresent() && PTSNAME_R.isPresent();
     }
 
     /**
