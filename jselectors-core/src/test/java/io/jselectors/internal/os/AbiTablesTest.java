@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** Every profile's table loads on any OS, dumps in the agreed format, and holds every fact the bindings read. */
 class AbiTablesTest {
     private static final Pattern LINE =
-            Pattern.compile("(const [A-Z_][A-Z0-9_]*|sizeof [a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)?"
+            Pattern.compile("(const [A-Z_][A-Z0-9_]*|const SYS_[a-z0-9_]+|sizeof [a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)?"
                     + "|offset [a-z_][a-z0-9_]*\\.[a-z_][a-z0-9_]*) -?[0-9]+");
 
     /** Facts a platform may lack; the bindings read them with a fallback. Everything else every profile has. */
@@ -67,7 +67,7 @@ class AbiTablesTest {
 
     @Test
     void everyProfileHasTheFactsEveryPlatformShares() {
-        Set<String> linux = keys(Abi.of("linux-x86_64"), Set.of("epoll", "EPOLL", "EFD_"));
+        Set<String> linux = keys(Abi.of("linux-x86_64"), Set.of("epoll", "EPOLL", "EFD_", "SYS_"));
         Set<String> mac = keys(Abi.of("macos-x86_64"), Set.of("kevent", "EV_", "EVFILT_", "NOTE_"));
         Set<String> bsd = keys(Abi.of("freebsd-x86_64"), Set.of("kevent", "EV_", "EVFILT_", "NOTE_"));
         assertThat(mac).isEqualTo(linux);
