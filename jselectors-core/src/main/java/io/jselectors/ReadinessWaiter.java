@@ -263,8 +263,13 @@ final class ReadinessWaiter implements Runnable, ReadyHandler {
         for (WaitRecord r = waiting[fd]; r != null; ) {
             WaitRecord next = r.nextOnFd;
             unlink(r);
-            r.failure = cause;
-            end(r, WaitRecord.FAILED);
+            if (r.file != null && r.file.fileno() != r.fd) {
+                // Its Selectable was closed after we took the wait (EBADF at registration): that is a close.
+                end(r, WaitRecord.CLOSED);
+            } else {
+                r.failure = cause;
+                end(r, WaitRecord.FAILED);
+            }
             r = next;
         }
     }
