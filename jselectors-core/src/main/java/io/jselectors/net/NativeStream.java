@@ -52,8 +52,11 @@ import java.util.Objects;
  *
  * <p>A stream is not thread-safe: use it from one thread at a time per direction (typically its event
  * loop, or one reading and one writing thread in blocking style). {@link #close()} may be called from any
- * thread; it wakes threads waiting for readiness, but must not race with a thread inside a read or write
- * system call.
+ * thread, and wakes threads waiting for readiness, but not while another thread is inside a read or write
+ * system call: the close releases the descriptor number at once, so a read or write already under way on
+ * another thread could reach the file the system hands that number to next (unlike the JDK's channels,
+ * which defer the real close until no thread is in I/O on it). A thread waiting in the blocking style is
+ * parked between system calls, which is why closing it from another thread is allowed.
  */
 public class NativeStream implements Selectable, Closeable {
     private static final VarHandle FD;
