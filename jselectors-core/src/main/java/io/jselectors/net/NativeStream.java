@@ -55,8 +55,9 @@ import java.util.Objects;
  * thread, and wakes threads waiting for readiness, but not while another thread is inside a read or write
  * system call: the close releases the descriptor number at once, so a read or write already under way on
  * another thread could reach the file the system hands that number to next (unlike the JDK's channels,
- * which defer the real close until no thread is in I/O on it). A thread waiting in the blocking style is
- * parked between system calls, which is why closing it from another thread is allowed.
+ * which defer the real close until no thread is in I/O on it). A thread in the blocking style spends its
+ * wait parked between system calls, where a close wakes it safely; the race above remains for the moments
+ * it spends inside one.
  */
 public class NativeStream implements Selectable, Closeable {
     private static final VarHandle FD;
