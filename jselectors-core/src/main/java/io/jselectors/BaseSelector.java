@@ -32,8 +32,14 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
     private final Waker waker;
     private final Map<Integer, SelectorKey> mapView = new MapView();
 
+    /** With a waker the backend watches as a descriptor, {@link #wakeupFd()}. */
     BaseSelector() throws IOException {
-        waker = new Waker();
+        this(new FdWaker());
+    }
+
+    /** With a waker of the backend's own (kqueue's EVFILT_USER); the selector closes it. */
+    BaseSelector(Waker waker) {
+        this.waker = waker;
     }
 
     // ---- what a backend provides -------------------------------------------------------------
@@ -289,9 +295,9 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
         keys = NO_KEYS;
         count = 0;
         try {
-            osClose();
+            waker.close(); // first: no wakeup() may reach the backend's descriptors once they are closed
         } finally {
-            waker.close();
+            osClose();
         }
     }
 

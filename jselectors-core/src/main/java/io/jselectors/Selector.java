@@ -33,7 +33,9 @@ public interface Selector extends AutoCloseable {
 
     /**
      * Opens the best backend for this platform (Python's {@code DefaultSelector}): epoll on Linux,
-     * kqueue on macOS and the BSDs, poll elsewhere.
+     * kqueue on macOS and FreeBSD, poll elsewhere. kqueue is picked only where the C library has it:
+     * a user-space kqueue named by {@code jselectors.kqueue.library} (libkqueue on Linux) is used only
+     * through {@link KqueueSelector#open()}.
      *
      * @return a new selector; close it when done
      * @throws IOException if the backend cannot be created (for example, out of descriptors)
@@ -42,7 +44,7 @@ public interface Selector extends AutoCloseable {
         if (EpollSelector.isAvailable()) {
             return EpollSelector.open();
         }
-        if (KqueueSelector.isAvailable()) {
+        if (KqueueSelector.isNative()) {
             return KqueueSelector.open();
         }
         return PollSelector.open();

@@ -2,11 +2,14 @@ package io.jselectors.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jselectors.KqueueAvailability;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -123,8 +126,13 @@ class SteadyStateAllocationTest {
         // In a fresh JVM: see AllocProbe for why.
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
-                        "-cp", cp, AllocProbe.class.getName(), backend)
+        if (backend.equals("kqueue")) {
+            KqueueAvailability.assumeAvailable();
+        }
+        List<String> cmd = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m"));
+        cmd.addAll(KqueueAvailability.childJvmOptions());
+        cmd.addAll(List.of("-cp", cp, AllocProbe.class.getName(), backend));
+        Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .start();
         String out;

@@ -2,19 +2,39 @@ package io.jselectors.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jselectors.KqueueAvailability;
+import io.jselectors.KqueueSelector;
 import io.jselectors.ReadyEvent;
 import io.jselectors.Selector;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Sockets and pipes are Selectables: a connect, an accept and a read driven by the default selector. */
+/**
+ * Sockets and pipes are Selectables: a connect, an accept and a read driven by the default selector,
+ * and by kqueue where there is one (on Linux through libkqueue, with {@code -Djselectors.kqueue.library}).
+ */
 class SelectorIntegrationTest extends FdCheck {
-    @Test
-    void connectAcceptAndReadDrivenBySelect() throws Exception {
-        try (Selector sel = Selector.open();
+    static List<String> backends() {
+        KqueueAvailability.warmUp(); // before FdCheck counts descriptors: libkqueue keeps two of its own
+        return List.of("default", "kqueue");
+    }
+
+    private static Selector open(String backend) throws java.io.IOException {
+        if (backend.equals("kqueue")) {
+            KqueueAvailability.assumeAvailable();
+            return KqueueSelector.open();
+        }
+        return Selector.open();
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void connectAcceptAndReadDrivenBySelect(String backend) throws Exception {
+        try (Selector sel = open(backend);
                 ListeningSocket l = ListeningSocket.bind(new InetSocketAddress("127.0.0.1", 0));
                 StreamSocket c = StreamSocket.connect(l.localAddress())) {
             sel.register(l, Selector.EVENT_READ, "listener");
@@ -51,9 +71,10 @@ class SelectorIntegrationTest extends FdCheck {
         }
     }
 
-    @Test
-    void pipeEndsAreSelectable() throws Exception {
-        try (Selector sel = Selector.open(); Pipe p = Pipe.open()) {
+    @ParameterizedTest
+    @MethodSource("backends")
+    void pipeEndsAreSelectable(String backend) throws Exception {
+        try (Selector sel = open(backend); Pipe p = Pipe.open()) {
             sel.register(p.source(), Selector.EVENT_READ);
             assertThat(sel.select(Duration.ZERO)).isEmpty();
             p.sink().write(ByteBuffer.wrap(new byte[] {1}));

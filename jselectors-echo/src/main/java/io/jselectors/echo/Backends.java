@@ -58,6 +58,12 @@ final class Backends {
         if (b == null) {
             throw new UserError("unknown backend '" + name + "': choose one of " + String.join(", ", available()));
         }
+        if (!b.available().getAsBoolean() && b.opener() == ALL.get("kqueue").opener()) {
+            throw new UserError("backend 'kqueue' is not available on " + System.getProperty("os.name")
+                    + ": kqueue is macOS's and FreeBSD's; to run on a user-space kqueue such as libkqueue, name its"
+                    + " shared library with -D" + KqueueSelector.LIBRARY_PROPERTY + "=PATH or the environment variable "
+                    + KqueueSelector.LIBRARY_ENV + "; or choose one of " + String.join(", ", available()));
+        }
         if (!b.available().getAsBoolean()) {
             throw new UserError("backend '" + name + "' is not available on " + System.getProperty("os.name")
                     + ": choose one of " + String.join(", ", available()));

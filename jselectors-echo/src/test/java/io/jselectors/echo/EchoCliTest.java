@@ -53,6 +53,34 @@ class EchoCliTest {
         assertThat(s.stderr().get(0)).contains("epoll").contains("poll").contains("select");
     }
 
+    /** Without kqueue, --backend kqueue says how to give one (on Linux: libkqueue) in one line. */
+    @Test
+    void kqueueWhereThereIsNoneNamesThePropertyToSet() throws Exception {
+        if (io.jselectors.KqueueSelector.isAvailable()) {
+            System.out.println("SKIPPED kqueueWhereThereIsNoneNamesThePropertyToSet: kqueue is available here");
+            Assumptions.abort("kqueue is available here");
+        }
+        ServerProcess s = runToExit(EchoMain.EXIT_USAGE, "--port", "0", "--backend", "kqueue");
+        assertOneLineError(s, "backend 'kqueue' is not available");
+        assertThat(s.stderr().get(0)).contains("-Djselectors.kqueue.library=").contains("JSELECTORS_KQUEUE_LIBRARY");
+    }
+
+    /** With kqueue (on Linux: -Djselectors.kqueue.library naming libkqueue), --backend kqueue serves. */
+    @Test
+    void kqueueBackendServesWhereThereIsOne() throws Exception {
+        if (!io.jselectors.KqueueSelector.isAvailable()) {
+            System.out.println("SKIPPED kqueueBackendServesWhereThereIsOne: no kqueue here (to test it through"
+                    + " libkqueue: bin/test -Djselectors.kqueue.library=/path/to/libkqueue.so)");
+            Assumptions.abort("no kqueue here");
+        }
+        try (ServerProcess s = ServerProcess.start("--port", "0", "--backend", "kqueue", "--loops", "2")) {
+            assertThat(s.backend()).isEqualTo("kqueue");
+            Clients.roundTrip(s.port(), "hello, kqueue\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.signal("TERM");
+            assertThat(s.awaitExit(EXIT)).as(s.describe()).isZero();
+        }
+    }
+
     @Test
     void unresolvableHostIsOneLineAndExitTwo() throws Exception {
         ServerProcess s = runToExit(EchoMain.EXIT_USAGE, "--port", "0", "--host", "no.such.host.invalid");

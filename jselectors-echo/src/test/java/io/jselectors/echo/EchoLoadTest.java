@@ -2,12 +2,14 @@ package io.jselectors.echo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jselectors.KqueueSelector;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +26,7 @@ class EchoLoadTest {
     static final int MAX_MESSAGE = 256 * 1024;
 
     @ParameterizedTest(name = "{0}: {1} clients x {2} messages")
-    @CsvSource({"epoll, 1000, 5", "poll, 1000, 5", "select, 600, 5"})
+    @CsvSource({"epoll, 1000, 5", "kqueue, 1000, 5", "poll, 1000, 5", "select, 600, 5"})
     void everyByteComesBackOnEveryBackend(String backend, int clients, int messages) throws Exception {
         run(backend, clients, messages, 42);
     }
@@ -82,6 +84,12 @@ class EchoLoadTest {
     }
 
     private static void run(String backend, int clients, int messages, long seed) throws Exception {
+        if (backend.equals("kqueue") && !KqueueSelector.isAvailable()) {
+            String why = "no kqueue on " + System.getProperty("os.name") + " (to test it through libkqueue: bin/test -D"
+                    + KqueueSelector.LIBRARY_PROPERTY + "=/path/to/libkqueue.so)";
+            System.out.println("SKIPPED EchoLoadTest on kqueue: " + why);
+            Assumptions.abort(why);
+        }
         try (ServerProcess s = ServerProcess.start("--port", "0", "--backend", backend)) {
             assertThat(s.backend()).isEqualTo(backend);
             EchoLoad.Result r = EchoLoad.run(Clients.loopback(s.port()), clients, messages, MAX_MESSAGE, seed,

@@ -65,6 +65,11 @@ final class ServerProcess implements AutoCloseable {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+        // The kqueue library this JVM was given (bin/test -Djselectors.kqueue.library=...), for --backend kqueue.
+        String kqueueLibrary = System.getProperty(io.jselectors.KqueueSelector.LIBRARY_PROPERTY);
+        if (kqueueLibrary != null) {
+            cmd.add("-D" + io.jselectors.KqueueSelector.LIBRARY_PROPERTY + "=" + kqueueLibrary);
+        }
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", cp, "io.jselectors.echo.EchoMain"));
         cmd.addAll(Arrays.asList(args));

@@ -1,6 +1,7 @@
 package io.jselectors.bench.jmh;
 
 import io.jselectors.EpollSelector;
+import io.jselectors.KqueueSelector;
 import io.jselectors.PollSelector;
 import io.jselectors.SelectSelector;
 import io.jselectors.Selector;
@@ -13,9 +14,10 @@ final class Backends {
     static Selector open(String backend) throws IOException {
         return switch (backend) {
             case "epoll" -> EpollSelector.open();
+            case "kqueue" -> KqueueSelector.open(); // says how to name a kqueue library where there is none
             case "poll" -> PollSelector.open();
             case "select" -> SelectSelector.open();
-            default -> throw new IllegalArgumentException("unknown backend " + backend + " (epoll, poll, select)");
+            default -> throw new IllegalArgumentException("unknown backend " + backend + " (epoll, kqueue, poll, select)");
         };
     }
 }

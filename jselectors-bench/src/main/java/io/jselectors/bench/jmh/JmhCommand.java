@@ -14,17 +14,30 @@ public final class JmhCommand implements Runnable {
     @Parameters(arity = "0..*", description = "JMH arguments")
     java.util.List<String> args;
 
-    /** The arguments used when none are given. */
-    public static final String[] DEFAULT_ARGS = {"-prof", "gc", "io\\.jselectors\\.bench\\.jmh\\..*"};
+    /**
+     * The arguments used when none are given: every benchmark of this package with the gc profiler;
+     * {@link KqueueSelectBench} only where there is kqueue (on Linux: a library named by
+     * {@code -Djselectors.kqueue.library} or {@code JSELECTORS_KQUEUE_LIBRARY}).
+     *
+     * @return the arguments
+     */
+    public static String[] defaultArgs() {
+        if (io.jselectors.KqueueSelector.isAvailable()) {
+            return new String[] {"-prof", "gc", "io\\.jselectors\\.bench\\.jmh\\..*"};
+        }
+        System.out.println("KqueueSelectBench left out: no kqueue here (on Linux, name libkqueue with -D"
+                + io.jselectors.KqueueSelector.LIBRARY_PROPERTY + "=PATH or " + io.jselectors.KqueueSelector.LIBRARY_ENV + ")");
+        return new String[] {"-prof", "gc", "io\\.jselectors\\.bench\\.jmh\\.(?!KqueueSelectBench).*"};
+    }
 
     /**
      * Runs JMH's own command line.
      *
-     * @param args JMH arguments; none for {@link #DEFAULT_ARGS}
+     * @param args JMH arguments; none for {@link #defaultArgs()}
      * @throws Exception whatever JMH throws
      */
     public static void runJmh(String[] args) throws Exception {
-        org.openjdk.jmh.Main.main(args.length == 0 ? DEFAULT_ARGS : args);
+        org.openjdk.jmh.Main.main(args.length == 0 ? defaultArgs() : args);
     }
 
     @Override

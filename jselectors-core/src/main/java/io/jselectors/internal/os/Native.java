@@ -7,6 +7,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
@@ -144,6 +145,40 @@ public final class Native {
     @SuppressWarnings("restricted") // linking C functions is what this class is for
     public static Optional<MethodHandle> plainDowncallIfPresent(String name, FunctionDescriptor descriptor) {
         return find(name).map(addr -> LINKER.downcallHandle(addr, descriptor));
+    }
+
+    /**
+     * Links a C function that sets errno from a library other than the C library (kqueue from a
+     * user-space library named by the user), or returns empty when the library lacks it.
+     *
+     * @param library    the library, loaded for the life of the JVM
+     * @param name       the symbol
+     * @param descriptor the C signature
+     * @return the handle, taking the errno capture segment first, or empty
+     */
+    @SuppressWarnings("restricted") // linking C functions is what this class is for
+    public static Optional<MethodHandle> downcallIfPresent(
+            SymbolLookup library, String name, FunctionDescriptor descriptor) {
+        return library.find(name).map(addr -> LINKER.downcallHandle(addr, descriptor, CAPTURE_ERRNO));
+    }
+
+    /**
+     * Links a C function that never sets errno from a library other than the C library.
+     *
+     * @param library    the library, loaded for the life of the JVM
+     * @param name       the symbol
+     * @param descriptor the C signature
+     * @return the handle, or empty when the library lacks it
+     */
+    @SuppressWarnings("restricted") // linking C functions is what this class is for
+    public static Optional<MethodHandle> plainDowncallIfPresent(
+            SymbolLookup library, String name, FunctionDescriptor descriptor) {
+        return library.find(name).map(addr -> LINKER.downcallHandle(addr, descriptor));
+    }
+
+    /** @return the C library's symbols, as {@link #downcall} finds them */
+    public static SymbolLookup cLibrary() {
+        return LINKER.defaultLookup();
     }
 
     /**
