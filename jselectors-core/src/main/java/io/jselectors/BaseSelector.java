@@ -517,13 +517,15 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
         return null;
     }
 
-    private static void checkFd(int fd) {
+    /** Also used by {@link Readiness}: one wording for a bad fd. */
+    static void checkFd(int fd) {
         if (fd < 0) {
             throw new IllegalArgumentException("invalid fd " + fd + ": a file descriptor is >= 0");
         }
     }
 
-    private static void checkEvents(int events) {
+    /** Also used by {@link Readiness}: one wording for bad events. */
+    static void checkEvents(int events) {
         if (events == 0 || (events & ~(EVENT_READ | EVENT_WRITE)) != 0) {
             throw new IllegalArgumentException(
                     "invalid events 0x" + Integer.toHexString(events) + ": use EVENT_READ, EVENT_WRITE or both");

@@ -4,6 +4,7 @@ import io.jselectors.bench.compare.CompareCommand;
 import io.jselectors.bench.jmh.JmhCommand;
 import io.jselectors.bench.load.EchoLoadCommand;
 import io.jselectors.bench.peers.ServeCommand;
+import io.jselectors.bench.waiters.WaitersCommand;
 import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/jselectors-bench}. */
 @Command(name = "jselectors-bench", mixinStandardHelpOptions = true,
         description = "jselectors benchmarks: JMH, an echo load generator, peer echo servers, and the comparison.",
-        subcommands = {CompareCommand.class, EchoLoadCommand.class, ServeCommand.class, JmhCommand.class})
+        subcommands = {CompareCommand.class, EchoLoadCommand.class, ServeCommand.class, JmhCommand.class,
+            WaitersCommand.class})
 public final class Main {
     private Main() {}
 

@@ -22,7 +22,7 @@ class CompareQuickSmokeTest {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         System.setProperty("jselectors.bench.classpath", cp);
         boolean gcc = Files.isExecutable(Path.of("/usr/bin/gcc")) || onPath("gcc");
-        List<String> servers = new ArrayList<>(List.of("jselectors-selector", "jdk-nio"));
+        List<String> servers = new ArrayList<>(List.of("jselectors-selector", "jdk-nio", "jselectors-blocking"));
         if (gcc) {
             servers.add("c-epoll");
         } else {

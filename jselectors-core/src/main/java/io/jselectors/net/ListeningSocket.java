@@ -1,7 +1,9 @@
 package io.jselectors.net;
 
 import io.jselectors.ErrnoException;
+import io.jselectors.Readiness;
 import io.jselectors.Selectable;
+import io.jselectors.Selector;
 import io.jselectors.internal.os.Errno;
 import io.jselectors.internal.os.SockAddr;
 import io.jselectors.internal.os.Sockets;
@@ -18,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -159,6 +162,29 @@ public final class ListeningSocket implements Selectable, Closeable {
     }
 
     /**
+     * Accepts one connection in blocking style: waits until one is pending (a virtual thread parks, a
+     * platform thread blocks; see {@link Readiness}) or the timeout elapses.
+     *
+     * @param timeout {@code null} waits without limit; zero or negative does not wait
+     * @return the connected socket (non-blocking, like those of {@link #accept()}), or null when the timeout
+     *     elapsed
+     * @throws java.nio.channels.ClosedChannelException     if this socket is closed
+     * @throws java.nio.channels.AsynchronousCloseException if another thread closes it during the wait
+     * @throws java.io.InterruptedIOException              if the thread is interrupted (the status stays set)
+     * @throws ErrnoException                               EMFILE/ENFILE when out of descriptors
+     */
+    public StreamSocket accept(Duration timeout) throws IOException {
+        long nanos = Blocking.nanos(timeout);
+        long start = System.nanoTime();
+        while (true) {
+            StreamSocket s = accept();
+            if (s != null || !Blocking.await(this, Selector.EVENT_READ, start, nanos)) {
+                return s;
+            }
+        }
+    }
+
+    /**
      * Returns the bound address, with the port the system picked when bound to port 0.
      *
      * @return an {@link java.net.InetSocketAddress} or a {@link UnixDomainSocketAddress}
@@ -241,6 +267,7 @@ public final class ListeningSocket implements Selectable, Closeable {
         if (old < 0) {
             return;
         }
+        Readiness.closing(this, old); // threads waiting in accept(Duration) end with AsynchronousCloseException
         try {
             if (socketFile != null && socketFileKey != null && socketFileKey.equals(fileKey(socketFile))) {
                 Files.deleteIfExists(socketFile);

@@ -1,17 +1,22 @@
 package io.jselectors.net;
 
 import io.jselectors.ErrnoException;
+import io.jselectors.Readiness;
 import io.jselectors.Selectable;
+import io.jselectors.Selector;
 import io.jselectors.internal.os.Fcntl;
 import io.jselectors.internal.os.Sockets;
 import io.jselectors.internal.os.Unistd;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -37,11 +42,22 @@ import java.util.Objects;
  * throws {@link java.nio.channels.ClosedChannelException} and never touches the old descriptor number,
  * which the system may already have given to another file.
  *
- * <p>A stream is not thread-safe: use it from one thread at a time (typically its event loop).
- * {@link #close()} may be called from any thread, but not while another thread is inside a read or write:
- * the close releases the descriptor number at once, so a read or write already under way on another
- * thread could reach the file the system hands that number to next (unlike the JDK's channels, which
- * defer the real close until no thread is in I/O on it). Close a stream on the thread that uses it.
+ * <p><b>Blocking style.</b> The methods that take a timeout ({@link #read(ByteBuffer, Duration)},
+ * {@link #writeFully(ByteBuffer, Duration)}, ...) and the {@code java.io} views {@link #inputStream()} and
+ * {@link #outputStream()} wait until the stream is ready through {@link Readiness}: a virtual thread
+ * parks and frees its carrier, a platform thread blocks. The descriptor stays non-blocking, so both styles
+ * mix on one stream. {@link #close()} from another thread wakes a thread waiting in them with
+ * {@link java.nio.channels.AsynchronousCloseException}; an interrupt ends the wait with
+ * {@link java.io.InterruptedIOException}.
+ *
+ * <p>A stream is not thread-safe: use it from one thread at a time per direction (typically its event
+ * loop, or one reading and one writing thread in blocking style). {@link #close()} may be called from any
+ * thread, and wakes threads waiting for readiness, but not while another thread is inside a read or write
+ * system call: the close releases the descriptor number at once, so a read or write already under way on
+ * another thread could reach the file the system hands that number to next (unlike the JDK's channels,
+ * which defer the real close until no thread is in I/O on it). A thread in the blocking style spends its
+ * wait parked between system calls, where a close wakes it safely; the race above remains for the moments
+ * it spends inside one.
  */
 public class NativeStream implements Selectable, Closeable {
     private static final VarHandle FD;
@@ -404,6 +420,132 @@ public class NativeStream implements Selectable, Closeable {
         }
     }
 
+    // ---- blocking style ------------------------------------------------------------------------
+
+    /**
+     * Reads, waiting until at least one byte is available, the stream ends, or the timeout elapses.
+     *
+     * @param dst     a heap or direct buffer; read from its position up to its limit
+     * @param timeout {@code null} waits without limit; zero or negative does not wait
+     * @return the count read (&gt; 0), -1 at end of stream, 0 when the timeout elapsed (or {@code dst} has
+     *     no room)
+     * @throws java.nio.channels.ClosedChannelException     if this stream is closed
+     * @throws java.nio.channels.AsynchronousCloseException if another thread closes it during the wait
+     * @throws java.io.InterruptedIOException              if the thread is interrupted (the status stays set)
+     * @throws ErrnoException                               on an OS error
+     */
+    public int read(ByteBuffer dst, Duration timeout) throws IOException {
+        long nanos = Blocking.nanos(timeout);
+        long start = System.nanoTime();
+        while (true) {
+            int n = read(dst);
+            if (n != 0 || !dst.hasRemaining() || !Blocking.await(this, Selector.EVENT_READ, start, nanos)) {
+                return n;
+            }
+        }
+    }
+
+    /**
+     * Reads into a segment, from its start, waiting as {@link #read(ByteBuffer, Duration)} does.
+     *
+     * @param dst     where the bytes land
+     * @param timeout {@code null} waits without limit; zero or negative does not wait
+     * @return the count read (&gt; 0), -1 at end of stream, 0 when the timeout elapsed (or {@code dst} is empty)
+     * @throws IOException as {@link #read(ByteBuffer, Duration)}
+     */
+    public int read(MemorySegment dst, Duration timeout) throws IOException {
+        long nanos = Blocking.nanos(timeout);
+        long start = System.nanoTime();
+        while (true) {
+            int n = read(dst);
+            if (n != 0 || dst.byteSize() == 0 || !Blocking.await(this, Selector.EVENT_READ, start, nanos)) {
+                return n;
+            }
+        }
+    }
+
+    /**
+     * Writes all of a buffer, from its position to its limit, waiting whenever the stream is full, unless
+     * the timeout elapses first. The position advances by what was written.
+     *
+     * @param src     a heap or direct buffer
+     * @param timeout {@code null} waits without limit; zero or negative does not wait
+     * @return the count written: all remaining bytes, or fewer when the timeout elapsed
+     * @throws java.nio.channels.ClosedChannelException     if this stream is closed
+     * @throws java.nio.channels.AsynchronousCloseException if another thread closes it during a wait
+     * @throws java.io.InterruptedIOException              if the thread is interrupted (the status stays set)
+     * @throws ErrnoException                               on an OS error (EPIPE, ECONNRESET, ...)
+     */
+    public int writeFully(ByteBuffer src, Duration timeout) throws IOException {
+        long nanos = Blocking.nanos(timeout);
+        long start = System.nanoTime();
+        int total = 0;
+        while (src.hasRemaining()) {
+            int n = write(src);
+            total += n;
+            if (n == 0 && !Blocking.await(this, Selector.EVENT_WRITE, start, nanos)) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Writes all of a segment, waiting whenever the stream is full, unless the timeout elapses first.
+     *
+     * @param src     the bytes
+     * @param timeout {@code null} waits without limit; zero or negative does not wait
+     * @return the count written: {@code src.byteSize()}, or fewer when the timeout elapsed
+     * @throws IOException as {@link #writeFully(ByteBuffer, Duration)}
+     */
+    public long writeFully(MemorySegment src, Duration timeout) throws IOException {
+        long nanos = Blocking.nanos(timeout);
+        long start = System.nanoTime();
+        long size = src.byteSize();
+        long done = 0;
+        while (done < size) {
+            long n = write(done == 0 ? src : src.asSlice(done));
+            done += n;
+            if (n == 0 && !Blocking.await(this, Selector.EVENT_WRITE, start, nanos)) {
+                break;
+            }
+        }
+        return done;
+    }
+
+    /**
+     * Returns a {@code java.io} view that reads this stream in blocking style, waiting without limit. Reads
+     * go straight into the caller's array (no staging buffer, no native memory per thread), so 10,000
+     * virtual threads can each read their own tty, pipe or inotify descriptor with plain {@code java.io}
+     * code.
+     *
+     * @return a new view; closing it closes this stream
+     */
+    public InputStream inputStream() {
+        return new StreamInput(this, null);
+    }
+
+    /**
+     * Returns a {@code java.io} view that reads in blocking style and gives up after {@code timeout} without
+     * data, with {@link java.net.SocketTimeoutException} (as {@code Socket.setSoTimeout} does).
+     *
+     * @param timeout the longest wait for data in one read; {@code null} waits without limit
+     * @return a new view; closing it closes this stream
+     */
+    public InputStream inputStream(Duration timeout) {
+        return new StreamInput(this, timeout);
+    }
+
+    /**
+     * Returns a {@code java.io} view that writes this stream in blocking style: each write returns once all
+     * its bytes are written. Bytes go straight from the caller's array.
+     *
+     * @return a new view; closing it closes this stream
+     */
+    public OutputStream outputStream() {
+        return new StreamOutput(this);
+    }
+
     /**
      * Closes the descriptor. Later calls do nothing.
      *
@@ -424,7 +566,11 @@ public class NativeStream implements Selectable, Closeable {
      */
     final int takeFd() {
         // The cached buffers stay: clearing them could race with a read still running on another thread.
-        return (int) FD.getAndSet(this, -1);
+        int old = (int) FD.getAndSet(this, -1);
+        if (old >= 0) {
+            Readiness.closing(this, old); // threads waiting on this stream end with AsynchronousCloseException
+        }
+        return old;
     }
 
     /**

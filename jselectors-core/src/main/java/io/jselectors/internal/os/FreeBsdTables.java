@@ -25,6 +25,7 @@ final class FreeBsdTables {
                 .header("fcntl.h", "freebsd sys/sys/fcntl.h")
                 .with(SharedFacts::bsdFcntl)
                 .constant("O_CLOEXEC", 0x100000)
+                .constant("O_NOCTTY", 0x8000)
                 .constant("F_DUPFD_CLOEXEC", 17)
                 .header("sys/socket.h", "freebsd sys/sys/socket.h, sys/sys/_sockaddr_storage.h, sys/sys/_types.h")
                 .with(SharedFacts::bsdSocket)

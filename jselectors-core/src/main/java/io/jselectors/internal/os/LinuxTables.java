@@ -44,7 +44,8 @@ final class LinuxTables {
     private static Builder common(String profile) {
         return AbiTable.builder(profile, Os.LINUX)
                 .functions("accept4", "pipe2", "eventfd", "epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait2",
-                        "strerrorname_np", "strerrordesc_np", "__xpg_strerror_r")
+                        "strerrorname_np", "strerrordesc_np", "__xpg_strerror_r",
+                        "posix_openpt", "grantpt", "unlockpt", "ptsname_r")
                 .header("errno.h", "linux include/uapi/asm-generic/errno-base.h, errno.h")
                 .constant("EPERM", 1)
                 .constant("ENOENT", 2)
@@ -80,6 +81,8 @@ final class LinuxTables {
                 .header("fcntl.h", "linux include/uapi/asm-generic/fcntl.h")
                 .constant("O_NONBLOCK", 0x800)
                 .constant("O_CLOEXEC", 0x80000)
+                .constant("O_RDWR", 2)
+                .constant("O_NOCTTY", 0x100)
                 .constant("F_DUPFD", 0)
                 .constant("F_GETFD", 1)
                 .constant("F_SETFD", 2)

@@ -36,6 +36,7 @@ final class MacosTables {
                 .header("fcntl.h", "xnu bsd/sys/fcntl.h")
                 .with(SharedFacts::bsdFcntl)
                 .constant("O_CLOEXEC", 0x1000000)
+                .constant("O_NOCTTY", 0x20000)
                 .constant("F_DUPFD_CLOEXEC", 67)
                 .header("sys/socket.h", "xnu bsd/sys/socket.h, bsd/sys/_types/_sa_family_t.h, _socklen_t.h")
                 .with(SharedFacts::bsdSocket)

@@ -104,6 +104,23 @@ public final class Native {
     }
 
     /**
+     * Links a C function that sets errno as a critical downcall that may take heap memory: a segment over
+     * a Java array goes to C as it is, without a copy. Only for calls that return at once (a read or write
+     * on a non-blocking descriptor): the garbage collector waits while one runs.
+     *
+     * @param name       the symbol
+     * @param descriptor the C signature
+     * @return the handle, taking the errno capture segment first
+     * @throws UnsatisfiedLinkError if the C library lacks the symbol
+     */
+    @SuppressWarnings("restricted") // linking C functions is what this class is for
+    public static MethodHandle heapDowncall(String name, FunctionDescriptor descriptor) {
+        MemorySegment addr = find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("C library has no " + name + " on " + Platform.describe()));
+        return LINKER.downcallHandle(addr, descriptor, CAPTURE_ERRNO, Linker.Option.critical(true));
+    }
+
+    /**
      * Links a variadic C function that sets errno, such as {@code fcntl} or {@code ioctl}.
      *
      * @param name          the symbol

@@ -104,11 +104,12 @@ final class SharedFacts {
     }
 
     /**
-     * macOS and FreeBSD: {@code fcntl} commands and {@code O_NONBLOCK} ({@code O_CLOEXEC} and {@code
-     * F_DUPFD_CLOEXEC} differ).
+     * macOS and FreeBSD: {@code fcntl} commands, {@code O_NONBLOCK} and {@code O_RDWR} ({@code O_CLOEXEC},
+     * {@code O_NOCTTY} and {@code F_DUPFD_CLOEXEC} differ).
      */
     static void bsdFcntl(Builder b) {
         b.constant("O_NONBLOCK", 0x4)
+                .constant("O_RDWR", 2)
                 .constant("F_DUPFD", 0)
                 .constant("F_GETFD", 1)
                 .constant("F_SETFD", 2)

@@ -36,6 +36,12 @@ public final class Unistd {
             HAS_PIPE2 ? Native.downcall("pipe2", FunctionDescriptor.of(C_INT, C_POINTER, C_INT)) : null;
     private static final MethodHandle PIPE = Native.downcall("pipe", FunctionDescriptor.of(C_INT, C_POINTER));
 
+    /** read(2) and write(2) straight on Java arrays (critical: for non-blocking descriptors only). */
+    private static final MethodHandle READ_ARRAY =
+            Native.heapDowncall("read", FunctionDescriptor.of(C_SIZE_T, C_INT, C_POINTER, C_SIZE_T));
+    private static final MethodHandle WRITE_ARRAY =
+            Native.heapDowncall("write", FunctionDescriptor.of(C_SIZE_T, C_INT, C_POINTER, C_SIZE_T));
+
     private Unistd() {}
 
     /**
@@ -184,5 +190,58 @@ public final class Unistd {
         } catch (ErrnoException e) {
             pending.addSuppressed(e);
         }
+    }
+
+    /**
+     * Reads into part of a Java array, without staging it through native memory. The descriptor must be
+     * non-blocking: the call runs as a critical downcall, during which the garbage collector waits. EINTR
+     * is retried.
+     *
+     * @param fd  a non-blocking descriptor
+     * @param dst the array
+     * @param off where the bytes land
+     * @param len at most this many
+     * @return the count read (0 at end of file), or {@link #WOULD_BLOCK}
+     * @throws IndexOutOfBoundsException if off/len do not fit the array
+     * @throws ErrnoException            on any other error
+     */
+    public static long readArray(int fd, byte[] dst, int off, int len) throws ErrnoException {
+        return transfer(READ_ARRAY, "read", fd, MemorySegment.ofArray(dst).asSlice(off, len));
+    }
+
+    /**
+     * Writes part of a Java array, without staging it through native memory; as {@link #readArray}, for
+     * non-blocking descriptors only. EINTR is retried.
+     *
+     * @param fd  a non-blocking descriptor
+     * @param src the array
+     * @param off the first byte
+     * @param len at most this many
+     * @return the count written, or {@link #WOULD_BLOCK}
+     * @throws IndexOutOfBoundsException if off/len do not fit the array
+     * @throws ErrnoException            on any other error (EPIPE for a closed reader)
+     */
+    public static long writeArray(int fd, byte[] src, int off, int len) throws ErrnoException {
+        return transfer(WRITE_ARRAY, "write", fd, MemorySegment.ofArray(src).asSlice(off, len));
+    }
+
+    /**
+     * One read or write of a heap array, EINTR retried. {@link #read} and {@link #write} keep their own
+     * copy of this loop, so that on the select hot path the handle stays a constant the compiler inlines
+     * and no call shape of the heap variants reaches their profile.
+     */
+    private static long transfer(MethodHandle call, String name, int fd, MemorySegment buf) throws ErrnoException {
+        MemorySegment st = Native.errnoState();
+        long r;
+        do {
+            long n;
+            try {
+                n = (long) call.invokeExact(st, fd, buf, buf.byteSize());
+            } catch (Throwable t) {
+                throw Native.linkageFailure(t);
+            }
+            r = Native.ioResult(n, name, fd, st);
+        } while (r == Native.RETRY);
+        return r;
     }
 }

@@ -13,7 +13,7 @@ public final class LoadBindings {
 
     public static void main(String[] args) throws Exception {
         List<String> classes = List.of("Native", "Errno", "Fcntl", "Unistd", "Poll", "Select", "Epoll", "EventFd", "Uio",
-                "Sockets", "SockAddr");
+                "Sockets", "SockAddr", "Pty");
         for (String c : classes) {
             Class.forName("io.jselectors.internal.os." + c, true, LoadBindings.class.getClassLoader());
         }

@@ -33,7 +33,7 @@ class PlatformVariantsTest {
     /** The symbols only some platforms have; none may be looked up where the table does not list it. */
     private static final Set<String> PLATFORM_SYMBOLS = Set.of("accept4", "pipe2", "eventfd", "epoll_create1", "epoll_ctl",
             "epoll_wait", "epoll_pwait2", "strerrorname_np", "strerrordesc_np", "__xpg_strerror_r", "strerror_r",
-            "kqueue", "kevent");
+            "kqueue", "kevent", "posix_openpt", "grantpt", "unlockpt", "ptsname_r");
 
     @Test
     void pipeThenFcntlAppliesTheFlagsLikePipe2() throws IOException {
