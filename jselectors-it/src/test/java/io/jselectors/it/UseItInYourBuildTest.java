@@ -70,7 +70,11 @@ class UseItInYourBuildTest {
         assertThat(p.exitValue()).as("exit code of\n" + script + "\noutput:\n" + text).isZero();
         assertThat(text).as("no restricted-method warning: the README's flag works")
                 .doesNotContain("WARNING: A restricted method");
-        assertThat(text.lines().toList()).as(text).containsExactly("pipe is readable on epoll");
+        assertThat(text.lines().toList()).as(text).containsExactly(
+                "epoll: [eventfd, inotify, timer] ready",
+                "timer expired 1 time",
+                "inotify: CREATE hello",
+                "eventfd: 3");
     }
 
     private static String readme() throws IOException {

@@ -101,6 +101,19 @@ public final class Native {
     }
 
     /**
+     * Returns a handle linked with {@link #downcallIfPresent}, or says which function this platform lacks.
+     *
+     * @param handle what {@code downcallIfPresent} returned
+     * @param name   the C function, for the message
+     * @return the handle
+     * @throws UnsupportedOperationException when the C library lacks the function
+     */
+    public static MethodHandle require(Optional<MethodHandle> handle, String name) {
+        return handle.orElseThrow(() -> new UnsupportedOperationException(
+                name + " is not available on " + Platform.describe() + ": check isAvailable() first"));
+    }
+
+    /**
      * Links a variadic C function that sets errno, such as {@code fcntl} or {@code ioctl}.
      *
      * @param name          the symbol
