@@ -1,6 +1,7 @@
 package io.jselectors.internal.os;
 
 import io.jselectors.ErrnoException;
+import io.jselectors.NativeAccessDeniedException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -9,6 +10,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.util.Optional;
 
@@ -46,7 +49,56 @@ public final class Native {
     /** {@link #ioResult} for EINTR: make the call again. */
     public static final long RETRY = Long.MIN_VALUE;
 
+    /**
+     * Whether this JVM lets this module call C. Found once, by linking a harmless function; when denied
+     * ({@code --illegal-native-access=deny} without {@code --enable-native-access}), every handle this class
+     * gives out throws a {@link NativeAccessDeniedException} when called instead, so that the bindings'
+     * classes still initialize and every entry point of the library says what flag to add, every time.
+     */
+    private static final boolean DENIED = nativeAccessDenied();
+    private static final MethodHandle NEW_DENIED;
+
+    static {
+        try {
+            NEW_DENIED = MethodHandles.lookup().findStatic(Native.class, "denied",
+                    MethodType.methodType(NativeAccessDeniedException.class, String.class));
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private Native() {}
+
+    @SuppressWarnings("restricted") // the probe: linking a function is the restricted call in question
+    private static boolean nativeAccessDenied() {
+        try {
+            find("getpid").ifPresent(addr -> LINKER.downcallHandle(addr, FunctionDescriptor.of(C_INT)));
+            return false;
+        } catch (IllegalCallerException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Returns a new exception saying that native access is denied and which flag to add.
+     *
+     * @param call the C function, for the message
+     * @return the exception
+     */
+    public static NativeAccessDeniedException denied(String call) {
+        return new NativeAccessDeniedException(Native.class.getModule().isNamed(), call);
+    }
+
+    /** Where native access is denied: a handle of the downcall's type that throws {@link #denied} when called. */
+    private static MethodHandle deniedHandle(String name, FunctionDescriptor descriptor, boolean capture) {
+        MethodType type = descriptor.toMethodType();
+        if (capture) {
+            type = type.insertParameterTypes(0, MemorySegment.class);
+        }
+        MethodHandle thrower = MethodHandles.throwException(type.returnType(), NativeAccessDeniedException.class);
+        MethodHandle throwNew = MethodHandles.collectArguments(thrower, 0, MethodHandles.insertArguments(NEW_DENIED, 0, name));
+        return MethodHandles.dropArguments(throwNew, 0, type.parameterList());
+    }
 
     /**
      * Classifies the result of a non-blocking I/O call that returns a count ({@code read}, {@code send},
@@ -97,6 +149,9 @@ public final class Native {
      */
     @SuppressWarnings("restricted") // linking C functions is what this class is for
     public static Optional<MethodHandle> downcallIfPresent(String name, FunctionDescriptor descriptor) {
+        if (DENIED) {
+            return find(name).map(addr -> deniedHandle(name, descriptor, true));
+        }
         return find(name).map(addr -> LINKER.downcallHandle(addr, descriptor, CAPTURE_ERRNO));
     }
 
@@ -125,6 +180,9 @@ public final class Native {
     public static MethodHandle variadicDowncall(String name, FunctionDescriptor descriptor, int firstVariadic) {
         MemorySegment addr = find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("C library has no " + name + " on " + Platform.describe()));
+        if (DENIED) {
+            return deniedHandle(name, descriptor, true);
+        }
         return LINKER.downcallHandle(addr, descriptor, Linker.Option.firstVariadicArg(firstVariadic), CAPTURE_ERRNO);
     }
 
@@ -137,6 +195,9 @@ public final class Native {
      */
     @SuppressWarnings("restricted") // linking C functions is what this class is for
     public static Optional<MethodHandle> plainDowncallIfPresent(String name, FunctionDescriptor descriptor) {
+        if (DENIED) {
+            return find(name).map(addr -> deniedHandle(name, descriptor, false));
+        }
         return find(name).map(addr -> LINKER.downcallHandle(addr, descriptor));
     }
 
@@ -187,7 +248,8 @@ public final class Native {
     }
 
     /**
-     * Wraps a {@link Throwable} thrown by {@code invokeExact} itself (never a C error): a linkage bug.
+     * Wraps a {@link Throwable} thrown by {@code invokeExact} itself (never a C error): a linkage bug. A
+     * {@link NativeAccessDeniedException} (native access denied) is thrown as it is.
      *
      * @param t what the method handle threw
      * @return an error to throw
@@ -195,6 +257,9 @@ public final class Native {
     public static AssertionError linkageFailure(Throwable t) {
         if (t instanceof Error e) {
             throw e;
+        }
+        if (t instanceof NativeAccessDeniedException e) {
+            throw e; // from a handle of a JVM that denies native access: the message says what to do
         }
         return new AssertionError("downcall failed in the Java runtime, not in C", t);
     }
