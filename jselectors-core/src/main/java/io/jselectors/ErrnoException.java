@@ -9,9 +9,13 @@ import java.io.IOException;
 public class ErrnoException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The call and its arguments, as in the message. */
     private final String call;
+    /** The errno value. */
     private final int errno;
+    /** The errno symbol. */
     private final String errnoName;
+    /** The system's description of the errno, with any hint appended. */
     private final String description;
 
     /**

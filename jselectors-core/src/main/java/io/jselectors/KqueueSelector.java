@@ -19,12 +19,17 @@ public final class KqueueSelector extends BaseSelector {
      *
      * @return never
      * @throws UnsupportedOperationException naming the backend and this platform
+     * @throws IOException                   never yet; declared for the backend to come
      */
     public static KqueueSelector open() throws IOException {
         throw unsupported();
     }
 
-    /** @return false: kqueue is not implemented yet */
+    /**
+     * Whether the kqueue backend can be used here.
+     *
+     * @return false: kqueue is not implemented yet
+     */
     public static boolean isAvailable() {
         return false;
     }

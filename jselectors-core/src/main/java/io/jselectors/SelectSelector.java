@@ -48,7 +48,11 @@ public final class SelectSelector extends BaseSelector {
         return new SelectSelector();
     }
 
-    /** @return true: every POSIX system has select */
+    /**
+     * Returns true: every POSIX system has select.
+     *
+     * @return true: every POSIX system has select
+     */
     public static boolean isAvailable() {
         return true;
     }

@@ -32,8 +32,9 @@ public interface Selector extends AutoCloseable {
     int EVENT_WRITE = 2;
 
     /**
-     * Opens the best backend for this platform (Python's {@code DefaultSelector}): epoll on Linux,
-     * kqueue on macOS and the BSDs, poll elsewhere.
+     * Opens the best backend for this platform (Python's {@code DefaultSelector}): epoll on Linux, kqueue
+     * where {@link KqueueSelector#isAvailable()} (the kqueue backend is not implemented yet, so macOS and the
+     * BSDs get poll for now), poll elsewhere.
      *
      * @return a new selector; close it when done
      * @throws IOException if the backend cannot be created (for example, out of descriptors)
