@@ -9,8 +9,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * The POSIX select backend: only fds below {@value Select#FD_SETSIZE} (others are refused at
- * register), O(highest fd) per wait, microsecond timeouts. Read and write readiness of one fd come
+ * The POSIX select backend: only fds below {@code FD_SETSIZE}, 1024 on every platform tabled here
+ * (others are refused at register), O(highest fd) per wait, microsecond timeouts. Read and write readiness of one fd come
  * back merged in one event. A registered fd closed without being unregistered is reported ready for
  * every event it registered, as poll reports POLLNVAL.
  */

@@ -178,10 +178,10 @@ public final class Inotify extends FdResource {
         List<Event> events = new ArrayList<>();
         long at = 0;
         while (at + EVENT_HEADER_SIZE <= n) {
-            int wd = buf.get(ValueLayout.JAVA_INT, at);
-            int mask = buf.get(ValueLayout.JAVA_INT, at + 4);
-            int cookie = buf.get(ValueLayout.JAVA_INT, at + 8);
-            int len = buf.get(ValueLayout.JAVA_INT, at + 12);
+            int wd = buf.get(ValueLayout.JAVA_INT, at + InotifySys.WD);
+            int mask = buf.get(ValueLayout.JAVA_INT, at + InotifySys.MASK);
+            int cookie = buf.get(ValueLayout.JAVA_INT, at + InotifySys.COOKIE);
+            int len = buf.get(ValueLayout.JAVA_INT, at + InotifySys.LEN);
             if (len < 0 || at + EVENT_HEADER_SIZE + len > n) {
                 throw new IOException("inotify read: an event of " + len + " name bytes runs past the " + n
                         + " bytes read; this is a bug, please report it");

@@ -12,58 +12,61 @@ import java.util.Optional;
 
 /** Linux {@code inotify_init1}, {@code inotify_add_watch} and {@code inotify_rm_watch} ({@code <sys/inotify.h>}). */
 public final class InotifySys {
-    // ---- OS constants: Linux <sys/inotify.h> (checked against this machine's headers by OsConstantsTest).
-    // ---- To move into the Linux table once the per-platform tables land.
+    private static final AbiTable OS = Abi.CURRENT;
+
+    // Values from the running platform's table (LinuxTables: <sys/inotify.h>); 0 where it has no inotify.
     /** {@code IN_NONBLOCK}. */
-    public static final int IN_NONBLOCK = 0x800;
+    public static final int IN_NONBLOCK = OS.constantOr("IN_NONBLOCK", 0);
     /** {@code IN_CLOEXEC}. */
-    public static final int IN_CLOEXEC = 0x80000;
+    public static final int IN_CLOEXEC = OS.constantOr("IN_CLOEXEC", 0);
     /** {@code IN_ACCESS}. */
-    public static final int IN_ACCESS = 0x1;
+    public static final int IN_ACCESS = OS.constantOr("IN_ACCESS", 0);
     /** {@code IN_MODIFY}. */
-    public static final int IN_MODIFY = 0x2;
+    public static final int IN_MODIFY = OS.constantOr("IN_MODIFY", 0);
     /** {@code IN_ATTRIB}. */
-    public static final int IN_ATTRIB = 0x4;
+    public static final int IN_ATTRIB = OS.constantOr("IN_ATTRIB", 0);
     /** {@code IN_CLOSE_WRITE}. */
-    public static final int IN_CLOSE_WRITE = 0x8;
+    public static final int IN_CLOSE_WRITE = OS.constantOr("IN_CLOSE_WRITE", 0);
     /** {@code IN_CLOSE_NOWRITE}. */
-    public static final int IN_CLOSE_NOWRITE = 0x10;
+    public static final int IN_CLOSE_NOWRITE = OS.constantOr("IN_CLOSE_NOWRITE", 0);
     /** {@code IN_OPEN}. */
-    public static final int IN_OPEN = 0x20;
+    public static final int IN_OPEN = OS.constantOr("IN_OPEN", 0);
     /** {@code IN_MOVED_FROM}. */
-    public static final int IN_MOVED_FROM = 0x40;
+    public static final int IN_MOVED_FROM = OS.constantOr("IN_MOVED_FROM", 0);
     /** {@code IN_MOVED_TO}. */
-    public static final int IN_MOVED_TO = 0x80;
+    public static final int IN_MOVED_TO = OS.constantOr("IN_MOVED_TO", 0);
     /** {@code IN_CREATE}. */
-    public static final int IN_CREATE = 0x100;
+    public static final int IN_CREATE = OS.constantOr("IN_CREATE", 0);
     /** {@code IN_DELETE}. */
-    public static final int IN_DELETE = 0x200;
+    public static final int IN_DELETE = OS.constantOr("IN_DELETE", 0);
     /** {@code IN_DELETE_SELF}. */
-    public static final int IN_DELETE_SELF = 0x400;
+    public static final int IN_DELETE_SELF = OS.constantOr("IN_DELETE_SELF", 0);
     /** {@code IN_MOVE_SELF}. */
-    public static final int IN_MOVE_SELF = 0x800;
+    public static final int IN_MOVE_SELF = OS.constantOr("IN_MOVE_SELF", 0);
     /** {@code IN_UNMOUNT}. */
-    public static final int IN_UNMOUNT = 0x2000;
+    public static final int IN_UNMOUNT = OS.constantOr("IN_UNMOUNT", 0);
     /** {@code IN_Q_OVERFLOW}. */
-    public static final int IN_Q_OVERFLOW = 0x4000;
+    public static final int IN_Q_OVERFLOW = OS.constantOr("IN_Q_OVERFLOW", 0);
     /** {@code IN_IGNORED}. */
-    public static final int IN_IGNORED = 0x8000;
+    public static final int IN_IGNORED = OS.constantOr("IN_IGNORED", 0);
     /** {@code IN_ISDIR}. */
-    public static final int IN_ISDIR = 0x40000000;
+    public static final int IN_ISDIR = OS.constantOr("IN_ISDIR", 0);
     /** {@code IN_ALL_EVENTS}. */
-    public static final int IN_ALL_EVENTS = 0xfff;
-    /** {@code sizeof(struct inotify_event)} without the name: wd, mask, cookie, len (four 32-bit fields). */
-    public static final int EVENT_HEADER_SIZE = 16;
+    public static final int IN_ALL_EVENTS = OS.constantOr("IN_ALL_EVENTS", 0);
+    /** {@code sizeof(struct inotify_event)} without the name: wd, mask, cookie, len. */
+    public static final int EVENT_HEADER_SIZE = OS.sizeOfOr("inotify_event", 16);
+    /** Offsets in {@code struct inotify_event}. */
+    public static final int WD = OS.offsetOfOr("inotify_event.wd", 0), MASK = OS.offsetOfOr("inotify_event.mask", 4),
+            COOKIE = OS.offsetOfOr("inotify_event.cookie", 8), LEN = OS.offsetOfOr("inotify_event.len", 12);
     /** {@code ENOSPC} ({@code <errno.h>}): what inotify_add_watch reports when the user's watches are used up. */
-    public static final int ENOSPC = 28;
-    // ---- end of OS constants
+    public static final int ENOSPC = OS.constantOr("ENOSPC", 0);
 
     private static final Optional<MethodHandle> INIT1 =
-            Native.downcallIfPresent("inotify_init1", FunctionDescriptor.of(C_INT, C_INT));
-    private static final Optional<MethodHandle> ADD_WATCH = Native.downcallIfPresent("inotify_add_watch",
+            Native.platformDowncall(OS, "inotify_init1", FunctionDescriptor.of(C_INT, C_INT));
+    private static final Optional<MethodHandle> ADD_WATCH = Native.platformDowncall(OS, "inotify_add_watch",
             FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT));
     private static final Optional<MethodHandle> RM_WATCH =
-            Native.downcallIfPresent("inotify_rm_watch", FunctionDescriptor.of(C_INT, C_INT, C_INT));
+            Native.platformDowncall(OS, "inotify_rm_watch", FunctionDescriptor.of(C_INT, C_INT, C_INT));
 
     private InotifySys() {}
 

@@ -158,6 +158,19 @@ public final class Native {
     }
 
     /**
+     * Links a C function that only some platforms have, where the table says this one has it: it is never
+     * looked up elsewhere.
+     *
+     * @param table      the running platform's table
+     * @param name       the symbol, listed in the table's functions where the platform has it
+     * @param descriptor the C signature
+     * @return the handle (taking the errno capture segment first), or empty
+     */
+    public static Optional<MethodHandle> platformDowncall(AbiTable table, String name, FunctionDescriptor descriptor) {
+        return table.hasFunction(name) ? downcallIfPresent(name, descriptor) : Optional.empty();
+    }
+
+    /**
      * Returns a handle linked with {@link #downcallIfPresent}, or says which function this platform lacks.
      *
      * @param handle what {@code downcallIfPresent} returned

@@ -10,14 +10,13 @@ import java.util.Optional;
 
 /** Linux {@code pidfd_open} ({@code <sys/pidfd.h>}, glibc 2.36+; the kernel call is Linux 5.3+). */
 public final class PidFdSys {
-    // ---- OS constants: Linux <errno.h> (<asm-generic/errno-base.h>). To move into the Linux table once the
-    // ---- per-platform tables land.
-    /** {@code ESRCH}: no such process, what pidfd_open reports for a process already reaped. */
-    public static final int ESRCH = 3;
-    // ---- end of OS constants
+    private static final AbiTable OS = Abi.CURRENT;
+
+    /** {@code ESRCH} ({@code <errno.h>}): no such process, what pidfd_open reports for a process already reaped. */
+    public static final int ESRCH = OS.constantOr("ESRCH", 0);
 
     private static final Optional<MethodHandle> PIDFD_OPEN =
-            Native.downcallIfPresent("pidfd_open", FunctionDescriptor.of(C_INT, C_INT, C_INT));
+            Native.platformDowncall(OS, "pidfd_open", FunctionDescriptor.of(C_INT, C_INT, C_INT));
 
     private PidFdSys() {}
 

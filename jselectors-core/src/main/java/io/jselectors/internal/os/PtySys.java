@@ -17,42 +17,48 @@ import java.util.Optional;
  * {@code tcsetattr} ({@code <termios.h>}).
  */
 public final class PtySys {
-    // ---- OS constants: Linux <fcntl.h> (<asm-generic/fcntl.h>), <termios.h> (checked against this machine's
-    // ---- headers by OsConstantsTest). To move into the Linux table once the per-platform tables land.
+    private static final AbiTable OS = Abi.CURRENT;
+
+    // Values from the running platform's table (LinuxTables: <fcntl.h>, <termios.h>); 0 where the table has no
+    // ptsname_r, and then nothing here is linked.
     /** {@code O_RDWR}. */
-    public static final int O_RDWR = 0x2;
+    public static final int O_RDWR = OS.constantOr("O_RDWR", 0);
     /** {@code O_NOCTTY}: do not make the terminal the process's controlling terminal. */
-    public static final int O_NOCTTY = 0x100;
+    public static final int O_NOCTTY = OS.constantOr("O_NOCTTY", 0);
     /** {@code O_NONBLOCK}. */
-    public static final int O_NONBLOCK = 0x800;
+    public static final int O_NONBLOCK = OS.constantOr("O_NONBLOCK", 0);
     /** {@code O_CLOEXEC}. */
-    public static final int O_CLOEXEC = 0x80000;
+    public static final int O_CLOEXEC = OS.constantOr("O_CLOEXEC", 0);
     /** {@code TCSANOW}. */
-    public static final int TCSANOW = 0;
-    /** {@code sizeof(struct termios)} in glibc. */
-    public static final long TERMIOS_SIZE = 60;
-    // ---- end of OS constants
+    public static final int TCSANOW = OS.constantOr("TCSANOW", 0);
+    /** {@code sizeof(struct termios)}. */
+    public static final long TERMIOS_SIZE = OS.sizeOfOr("termios", 60);
 
     /** The longest terminal name {@link #ptsname} reads. */
     private static final int NAME_MAX = 128;
 
     private static final FunctionDescriptor INT_OF_INT = FunctionDescriptor.of(C_INT, C_INT);
-    private static final Optional<MethodHandle> POSIX_OPENPT = Native.downcallIfPresent("posix_openpt", INT_OF_INT);
-    private static final Optional<MethodHandle> GRANTPT = Native.downcallIfPresent("grantpt", INT_OF_INT);
-    private static final Optional<MethodHandle> UNLOCKPT = Native.downcallIfPresent("unlockpt", INT_OF_INT);
-    private static final Optional<MethodHandle> PTSNAME_R = Native.downcallIfPresent("ptsname_r",
+    private static final boolean HAS_PTY = OS.hasFunction("ptsname_r") && OS.hasFunction("cfmakeraw");
+    private static final Optional<MethodHandle> POSIX_OPENPT = link("posix_openpt", INT_OF_INT);
+    private static final Optional<MethodHandle> GRANTPT = link("grantpt", INT_OF_INT);
+    private static final Optional<MethodHandle> UNLOCKPT = link("unlockpt", INT_OF_INT);
+    private static final Optional<MethodHandle> PTSNAME_R = link("ptsname_r",
             FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_SIZE_T));
     // open(const char *, int, ...): called without the variadic mode argument, as for any open without O_CREAT.
     private static final Optional<MethodHandle> OPEN =
-            Native.downcallIfPresent("open", FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
+            link("open", FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
     private static final Optional<MethodHandle> TCGETATTR =
-            Native.downcallIfPresent("tcgetattr", FunctionDescriptor.of(C_INT, C_INT, C_POINTER));
+            link("tcgetattr", FunctionDescriptor.of(C_INT, C_INT, C_POINTER));
     private static final Optional<MethodHandle> TCSETATTR =
-            Native.downcallIfPresent("tcsetattr", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_POINTER));
+            link("tcsetattr", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_POINTER));
     private static final Optional<MethodHandle> CFMAKERAW =
-            Native.downcallIfPresent("cfmakeraw", FunctionDescriptor.ofVoid(C_POINTER));
+            link("cfmakeraw", FunctionDescriptor.ofVoid(C_POINTER));
 
     private PtySys() {}
+
+    private static Optional<MethodHandle> link(String name, FunctionDescriptor descriptor) {
+        return HAS_PTY ? Native.downcallIfPresent(name, descriptor) : Optional.empty();
+    }
 
     /** @return true where the C library has the calls, on Linux (other systems' constants are not tabled yet) */
     public static boolean isAvailable() {

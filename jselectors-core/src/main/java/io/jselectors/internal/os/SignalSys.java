@@ -16,45 +16,62 @@ import java.util.Optional;
  * {@code raise}.
  */
 public final class SignalSys {
-    // ---- OS constants: Linux <signal.h>, <bits/signum-generic.h>, <bits/signum-arch.h>, <sys/signalfd.h>,
-    // ---- <bits/types/sigset_t.h> (checked against this machine's headers by OsConstantsTest). The numbers are
-    // ---- those of x86_64 and aarch64 Linux. To move into the Linux table once the per-platform tables land.
+    private static final AbiTable OS = Abi.CURRENT;
+
+    // Values from the running platform's table (LinuxTables: <signal.h>, <sys/signalfd.h>); 0 where it has
+    // no signalfd, which is then never linked.
     /** {@code SFD_NONBLOCK}. */
-    public static final int SFD_NONBLOCK = 0x800;
+    public static final int SFD_NONBLOCK = OS.constantOr("SFD_NONBLOCK", 0);
     /** {@code SFD_CLOEXEC}. */
-    public static final int SFD_CLOEXEC = 0x80000;
+    public static final int SFD_CLOEXEC = OS.constantOr("SFD_CLOEXEC", 0);
     /** {@code SIG_BLOCK}. */
-    public static final int SIG_BLOCK = 0;
+    public static final int SIG_BLOCK = OS.constantOr("SIG_BLOCK", 0);
     /** {@code SIG_UNBLOCK}. */
-    public static final int SIG_UNBLOCK = 1;
-    /** {@code sizeof(sigset_t)} in glibc (1024 bits; the kernel uses the first 64). */
-    public static final long SIGSET_SIZE = 128;
+    public static final int SIG_UNBLOCK = OS.constantOr("SIG_UNBLOCK", 0);
+    /** {@code sizeof(sigset_t)} (glibc: 1024 bits; the kernel uses the first 64). */
+    public static final long SIGSET_SIZE = OS.sizeOfOr("sigset_t", 128);
     /** {@code sizeof(struct signalfd_siginfo)}. */
-    public static final long SIGINFO_SIZE = 128;
+    public static final long SIGINFO_SIZE = OS.sizeOfOr("signalfd_siginfo", 128);
     /** Offsets in {@code struct signalfd_siginfo}. */
-    public static final long SSI_SIGNO = 0, SSI_ERRNO = 4, SSI_CODE = 8, SSI_PID = 12, SSI_UID = 16,
-            SSI_STATUS = 40, SSI_INT = 44;
-    /** Signal numbers by name, without the {@code SIG} prefix. */
-    public static final Map<String, Integer> SIGNALS = Map.ofEntries(
-            Map.entry("HUP", 1), Map.entry("INT", 2), Map.entry("QUIT", 3), Map.entry("USR1", 10),
-            Map.entry("ALRM", 14), Map.entry("TERM", 15),
-            Map.entry("CHLD", 17), Map.entry("CONT", 18), Map.entry("TSTP", 20), Map.entry("TTIN", 21),
-            Map.entry("TTOU", 22), Map.entry("URG", 23), Map.entry("WINCH", 28), Map.entry("IO", 29));
-    // ---- end of OS constants
+    public static final long SSI_SIGNO = OS.offsetOfOr("signalfd_siginfo.ssi_signo", 0),
+            SSI_ERRNO = OS.offsetOfOr("signalfd_siginfo.ssi_errno", 4),
+            SSI_CODE = OS.offsetOfOr("signalfd_siginfo.ssi_code", 8),
+            SSI_PID = OS.offsetOfOr("signalfd_siginfo.ssi_pid", 12),
+            SSI_UID = OS.offsetOfOr("signalfd_siginfo.ssi_uid", 16),
+            SSI_STATUS = OS.offsetOfOr("signalfd_siginfo.ssi_status", 40),
+            SSI_INT = OS.offsetOfOr("signalfd_siginfo.ssi_int", 44);
+    /** Signal numbers by name, without the {@code SIG} prefix: those of the table (the JVM's own excluded). */
+    public static final Map<String, Integer> SIGNALS = signals("HUP", "INT", "QUIT", "USR1", "ALRM", "TERM", "CHLD",
+            "CONT", "TSTP", "TTIN", "TTOU", "URG", "WINCH", "IO");
 
     private static final FunctionDescriptor INT_OF_SET = FunctionDescriptor.of(C_INT, C_POINTER);
     private static final FunctionDescriptor INT_OF_SET_INT = FunctionDescriptor.of(C_INT, C_POINTER, C_INT);
-    private static final Optional<MethodHandle> SIGEMPTYSET = Native.downcallIfPresent("sigemptyset", INT_OF_SET);
-    private static final Optional<MethodHandle> SIGADDSET = Native.downcallIfPresent("sigaddset", INT_OF_SET_INT);
-    private static final Optional<MethodHandle> SIGISMEMBER = Native.downcallIfPresent("sigismember", INT_OF_SET_INT);
-    private static final Optional<MethodHandle> PTHREAD_SIGMASK = Native.downcallIfPresent("pthread_sigmask",
-            FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_POINTER));
+    /** The POSIX calls below are linked only where the table has signalfd, the one reason to use them. */
+    private static final boolean HAS_SIGNALFD = OS.hasFunction("signalfd");
+    private static final Optional<MethodHandle> SIGEMPTYSET = link("sigemptyset", INT_OF_SET);
+    private static final Optional<MethodHandle> SIGADDSET = link("sigaddset", INT_OF_SET_INT);
+    private static final Optional<MethodHandle> SIGISMEMBER = link("sigismember", INT_OF_SET_INT);
+    private static final Optional<MethodHandle> PTHREAD_SIGMASK =
+            link("pthread_sigmask", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_POINTER));
     private static final Optional<MethodHandle> SIGNALFD =
-            Native.downcallIfPresent("signalfd", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT));
-    private static final Optional<MethodHandle> RAISE =
-            Native.downcallIfPresent("raise", FunctionDescriptor.of(C_INT, C_INT));
+            link("signalfd", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT));
+    private static final Optional<MethodHandle> RAISE = link("raise", FunctionDescriptor.of(C_INT, C_INT));
 
     private SignalSys() {}
+
+    private static Optional<MethodHandle> link(String name, FunctionDescriptor descriptor) {
+        return HAS_SIGNALFD ? Native.downcallIfPresent(name, descriptor) : Optional.empty();
+    }
+
+    private static Map<String, Integer> signals(String... names) {
+        Map<String, Integer> m = new java.util.LinkedHashMap<>();
+        for (String n : names) {
+            if (OS.has("SIG" + n)) {
+                m.put(n, OS.constant("SIG" + n));
+            }
+        }
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     /** @return true where the C library has signalfd (Linux) */
     public static boolean isAvailable() {

@@ -14,43 +14,51 @@ import java.util.Optional;
 
 /** Linux {@code timerfd_create}, {@code timerfd_settime} and {@code timerfd_gettime} ({@code <sys/timerfd.h>}). */
 public final class TimerFdSys {
-    // ---- OS constants: Linux <sys/timerfd.h>, <bits/time.h> (checked against this machine's headers
-    // ---- by OsConstantsTest). To move into the Linux table once the per-platform tables land.
-    /** {@code CLOCK_REALTIME}: wall-clock time, which settimeofday and NTP steps may change. */
-    public static final int CLOCK_REALTIME = 0;
-    /** {@code CLOCK_MONOTONIC}: never set, does not count suspend. */
-    public static final int CLOCK_MONOTONIC = 1;
-    /** {@code CLOCK_BOOTTIME}: monotonic, and counts time suspended. */
-    public static final int CLOCK_BOOTTIME = 7;
-    /** {@code TFD_NONBLOCK}. */
-    public static final int TFD_NONBLOCK = 0x800;
-    /** {@code TFD_CLOEXEC}. */
-    public static final int TFD_CLOEXEC = 0x80000;
-    /** {@code TFD_TIMER_ABSTIME}: the first expiry is an absolute time on the timer's clock. */
-    public static final int TFD_TIMER_ABSTIME = 1;
-    // ---- end of OS constants
+    private static final AbiTable OS = Abi.CURRENT;
 
-    /** {@code struct timespec} (LP64: two longs). */
+    // Values from the running platform's table (LinuxTables: <sys/timerfd.h>, <bits/time.h>); 0 where it has
+    // no timerfd, which is then never linked.
+    /** {@code CLOCK_REALTIME}: wall-clock time, which settimeofday and NTP steps may change. */
+    public static final int CLOCK_REALTIME = OS.constantOr("CLOCK_REALTIME", 0);
+    /** {@code CLOCK_MONOTONIC}: never set, does not count suspend. */
+    public static final int CLOCK_MONOTONIC = OS.constantOr("CLOCK_MONOTONIC", 0);
+    /** {@code CLOCK_BOOTTIME}: monotonic, and counts time suspended. */
+    public static final int CLOCK_BOOTTIME = OS.constantOr("CLOCK_BOOTTIME", 0);
+    /** {@code TFD_NONBLOCK}. */
+    public static final int TFD_NONBLOCK = OS.constantOr("TFD_NONBLOCK", 0);
+    /** {@code TFD_CLOEXEC}. */
+    public static final int TFD_CLOEXEC = OS.constantOr("TFD_CLOEXEC", 0);
+    /** {@code TFD_TIMER_ABSTIME}: the first expiry is an absolute time on the timer's clock. */
+    public static final int TFD_TIMER_ABSTIME = OS.constantOr("TFD_TIMER_ABSTIME", 0);
+
+    /** {@code struct timespec} (LP64: two longs), checked against the table where it has timerfd. */
     public static final StructLayout TIMESPEC = MemoryLayout.structLayout(
             ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_nsec"));
     /** {@code struct itimerspec}: the period ({@code it_interval}), then the first expiry ({@code it_value}). */
     public static final StructLayout ITIMERSPEC = MemoryLayout.structLayout(
             TIMESPEC.withName("it_interval"), TIMESPEC.withName("it_value"));
     /** Offset of {@code it_interval} in {@link #ITIMERSPEC}. */
-    public static final long IT_INTERVAL = ITIMERSPEC.byteOffset(MemoryLayout.PathElement.groupElement("it_interval"));
+    public static final long IT_INTERVAL = OS.offsetOfOr("itimerspec.it_interval", 0);
     /** Offset of {@code it_value} in {@link #ITIMERSPEC}. */
-    public static final long IT_VALUE = ITIMERSPEC.byteOffset(MemoryLayout.PathElement.groupElement("it_value"));
+    public static final long IT_VALUE = OS.offsetOfOr("itimerspec.it_value", (int) TIMESPEC.byteSize());
     /** Offset of {@code tv_sec} in {@link #TIMESPEC}. */
-    public static final long TV_SEC = TIMESPEC.byteOffset(MemoryLayout.PathElement.groupElement("tv_sec"));
+    public static final long TV_SEC = OS.offsetOfOr("timespec.tv_sec", 0);
     /** Offset of {@code tv_nsec} in {@link #TIMESPEC}. */
-    public static final long TV_NSEC = TIMESPEC.byteOffset(MemoryLayout.PathElement.groupElement("tv_nsec"));
+    public static final long TV_NSEC = OS.offsetOfOr("timespec.tv_nsec", 8);
+
+    static {
+        if (OS.hasFunction("timerfd_create")) {
+            OS.checkSize(TIMESPEC, "timespec");
+            OS.checkSize(ITIMERSPEC, "itimerspec");
+        }
+    }
 
     private static final Optional<MethodHandle> CREATE =
-            Native.downcallIfPresent("timerfd_create", FunctionDescriptor.of(C_INT, C_INT, C_INT));
-    private static final Optional<MethodHandle> SETTIME = Native.downcallIfPresent("timerfd_settime",
+            Native.platformDowncall(OS, "timerfd_create", FunctionDescriptor.of(C_INT, C_INT, C_INT));
+    private static final Optional<MethodHandle> SETTIME = Native.platformDowncall(OS, "timerfd_settime",
             FunctionDescriptor.of(C_INT, C_INT, C_INT, C_POINTER, C_POINTER));
     private static final Optional<MethodHandle> GETTIME =
-            Native.downcallIfPresent("timerfd_gettime", FunctionDescriptor.of(C_INT, C_INT, C_POINTER));
+            Native.platformDowncall(OS, "timerfd_gettime", FunctionDescriptor.of(C_INT, C_INT, C_POINTER));
 
     private TimerFdSys() {}
 
