@@ -2,7 +2,10 @@ package io.jselectors.fd;
 
 import io.jselectors.ErrnoException;
 import io.jselectors.internal.os.PidFdSys;
+import io.jselectors.internal.os.Poll;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -107,12 +110,24 @@ public final class PidFd extends FdResource {
     }
 
     /**
-     * Whether the process has exited; once the pidfd is readable, this is true.
+     * Whether the process has exited: whether this pidfd is readable now (a {@code poll} with no wait). This is
+     * the kernel's answer, which can come a moment before {@link Process#isAlive()} turns false: the JVM collects
+     * the exit status on a thread of its own.
      *
-     * @return true when it is no longer running
+     * @return true once the process has exited
+     * @throws IOException if closed, or on an error from poll
      */
-    public boolean hasExited() {
-        return !handle.isAlive();
+    public boolean hasExited() throws IOException {
+        int fd = liveFd("pidfd hasExited");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pfd = arena.allocate(Poll.POLLFD_SIZE, 8);
+            Poll.set(pfd, 0, fd, Poll.POLLIN);
+            int n;
+            while ((n = Poll.poll(pfd, 1, 0)) < 0) {
+                Poll.set(pfd, 0, fd, Poll.POLLIN); // EINTR: again
+            }
+            return n == 1 && (Poll.revents(pfd, 0) & Poll.POLLIN) != 0;
+        }
     }
 
     /**
@@ -122,13 +137,14 @@ public final class PidFd extends FdResource {
      *
      * @return the exit status, or empty for a process opened by {@link ProcessHandle} (its status is not ours)
      * @throws IllegalStateException if the process has not exited yet (wait for {@code EVENT_READ} first)
+     * @throws IOException           if closed, or on an error from poll
      * @throws InterruptedException  if interrupted while the JVM collects the status
      */
-    public OptionalInt exitValue() throws InterruptedException {
+    public OptionalInt exitValue() throws IOException, InterruptedException {
         if (process.isEmpty()) {
             return OptionalInt.empty();
         }
-        if (handle.isAlive() && process.get().isAlive()) {
+        if (!hasExited()) {
             throw new IllegalStateException("process " + pid() + " is still running: select for EVENT_READ on this pidfd first");
         }
         return OptionalInt.of(process.get().waitFor());
