@@ -162,9 +162,19 @@ class FdTest {
                 .findFirst().orElseThrow();
     }
 
+    /**
+     * No pipes to the child: the JVM closes a process's pipes on its reaper thread some time after the exit,
+     * which later tests would see as descriptors vanishing under their counts.
+     */
+    private static ProcessBuilder quiet(ProcessBuilder pb) {
+        return pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+    }
+
     @Test
     void pidFdOfAProcessAlreadyReapedIsReadableAtOnce() throws Exception {
-        Process p = new ProcessBuilder("true").start();
+        Process p = quiet(new ProcessBuilder("true")).start();
         assertThat(p.waitFor()).isZero();
         try (Selector sel = Selector.open(); PidFd fd = PidFd.of(p)) {
             sel.register(fd, Selector.EVENT_READ);
@@ -176,7 +186,7 @@ class FdTest {
 
     @Test
     void pidFdOfARunningProcessWaitsForItsExit() throws Exception {
-        Process p = new ProcessBuilder("sleep", "30").start();
+        Process p = quiet(new ProcessBuilder("sleep", "30")).start();
         try (Selector sel = Selector.open(); PidFd fd = PidFd.of(p); PidFd byHandle = PidFd.of(p.toHandle())) {
             sel.register(fd, Selector.EVENT_READ, "process");
             sel.register(byHandle, Selector.EVENT_READ, "handle");
