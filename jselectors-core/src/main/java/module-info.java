@@ -5,5 +5,6 @@
 module io.jselectors {
     exports io.jselectors;
     exports io.jselectors.net;
+    exports io.jselectors.fd;
     exports io.jselectors.loop;
 }

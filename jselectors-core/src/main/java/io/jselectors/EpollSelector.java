@@ -69,7 +69,11 @@ public final class EpollSelector extends BaseSelector {
         return new EpollSelector();
     }
 
-    /** @return true on Linux */
+    /**
+     * Returns true on Linux.
+     *
+     * @return true on Linux
+     */
     public static boolean isAvailable() {
         return Epoll.isAvailable();
     }

@@ -9,8 +9,14 @@ import java.io.IOException;
 public class ErrnoException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The call and its arguments, as in the message. */
+    private final String call;
+    /** The errno value. */
     private final int errno;
+    /** The errno symbol. */
     private final String errnoName;
+    /** The system's description of the errno, with any hint appended. */
+    private final String description;
 
     /**
      * Creates the exception for a failed call.
@@ -23,8 +29,23 @@ public class ErrnoException extends IOException {
      */
     public ErrnoException(String call, int errno, String errnoName, String description) {
         super(call + ": " + errnoName + " (" + description + ")");
+        this.call = call;
         this.errno = errno;
         this.errnoName = errnoName;
+        this.description = description;
+    }
+
+    /**
+     * Returns this error with advice appended to its message: what the user can do about it. The errno,
+     * its symbol and the call stay the same; this exception becomes the cause.
+     *
+     * @param hint what to do, e.g. {@code "raise fs.inotify.max_user_watches"}
+     * @return a new exception, e.g. {@code "inotify_add_watch(...): ENOSPC (No space left on device; raise ...)"}
+     */
+    public ErrnoException withHint(String hint) {
+        ErrnoException r = new ErrnoException(call, errno, errnoName, description + "; " + hint);
+        r.initCause(this);
+        return r;
     }
 
     /**

@@ -39,7 +39,11 @@ public final class PollSelector extends BaseSelector {
         return new PollSelector();
     }
 
-    /** @return true: every POSIX system has poll */
+    /**
+     * Returns true: every POSIX system has poll.
+     *
+     * @return true: every POSIX system has poll
+     */
     public static boolean isAvailable() {
         return true;
     }

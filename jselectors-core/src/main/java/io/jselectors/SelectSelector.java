@@ -9,7 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * The POSIX select backend: only fds below {@value Select#FD_SETSIZE} (others are refused at
+ * The POSIX select backend: only fds below {@code FD_SETSIZE}, 1024 on every platform tabled here (others are refused at
  * register), O(highest fd) per wait, microsecond timeouts. Read and write readiness of one fd come
  * back merged in one event. A closed fd is refused at register (EBADF); a registered fd closed
  * without being unregistered is reported ready for every event it registered, as poll reports POLLNVAL.
@@ -48,7 +48,11 @@ public final class SelectSelector extends BaseSelector {
         return new SelectSelector();
     }
 
-    /** @return true: every POSIX system has select */
+    /**
+     * Returns true: every POSIX system has select.
+     *
+     * @return true: every POSIX system has select
+     */
     public static boolean isAvailable() {
         return true;
     }

@@ -37,6 +37,7 @@ class CompareQuickSmokeTest {
         for (String s : servers) {
             assertThat(text).containsPattern("\\| " + s + "( \\(ref\\))? \\| [0-9,]+ ");
         }
+        assertThat(text).contains("Caveat: --quick").doesNotContain("## Targets");
         assertThat(text).doesNotContain("FAILED").contains("Ratios in parentheses are to **jselectors-selector**");
         assertThat(out.resolve("smoke-throughput.png")).exists().isNotEmptyFile();
         assertThat(out.resolve("smoke-cpu.png")).exists().isNotEmptyFile();

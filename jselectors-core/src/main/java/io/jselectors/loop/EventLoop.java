@@ -135,7 +135,11 @@ public final class EventLoop implements Executor, AutoCloseable {
         return new EventLoop(Objects.requireNonNull(selector, "selector"));
     }
 
-    /** @return the selector under this loop (for its {@link Selector#backend()}; do not register on it) */
+    /**
+     * Returns the selector under this loop (for its {@link Selector#backend()}; do not register on it).
+     *
+     * @return the selector under this loop (for its {@link Selector#backend()}; do not register on it)
+     */
     public Selector selector() {
         return selector;
     }
@@ -196,22 +200,38 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
-    /** @return true while a thread is inside {@link #run()} */
+    /**
+     * Returns true while a thread is inside {@link #run()}.
+     *
+     * @return true while a thread is inside {@link #run()}
+     */
     public boolean isRunning() {
         return thread != null;
     }
 
-    /** @return true once {@link #close()} has started */
+    /**
+     * Returns true once {@link #close()} has started.
+     *
+     * @return true once {@link #close()} has started
+     */
     public boolean isClosed() {
         return closed;
     }
 
-    /** @return true when called from the thread running this loop */
+    /**
+     * Returns true when called from the thread running this loop.
+     *
+     * @return true when called from the thread running this loop
+     */
     public boolean inLoopThread() {
         return thread == Thread.currentThread();
     }
 
-    /** @return how many rounds (one wait each) the loop has made; for tests and monitoring */
+    /**
+     * Returns how many rounds (one wait each) the loop has made; for tests and monitoring.
+     *
+     * @return how many rounds (one wait each) the loop has made; for tests and monitoring
+     */
     public long iterations() {
         return iterations;
     }

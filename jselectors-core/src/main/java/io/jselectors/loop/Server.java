@@ -175,22 +175,38 @@ public final class Server implements AutoCloseable, LoopResource {
         }
     }
 
-    /** @return the address the server listens on (with the port chosen when 0 was asked) */
+    /**
+     * Returns the address the server listens on (with the port chosen when 0 was asked).
+     *
+     * @return the address the server listens on (with the port chosen when 0 was asked)
+     */
     public SocketAddress localAddress() {
         return localAddress;
     }
 
-    /** @return true until closed, also while accepting is paused for lack of descriptors */
+    /**
+     * Returns true until closed, also while accepting is paused for lack of descriptors.
+     *
+     * @return true until closed, also while accepting is paused for lack of descriptors
+     */
     public boolean isServing() {
         return !closed;
     }
 
-    /** @return how many connections were accepted so far */
+    /**
+     * Returns how many connections were accepted so far.
+     *
+     * @return how many connections were accepted so far
+     */
     public long acceptedCount() {
         return accepted;
     }
 
-    /** @return how many times accepting paused for lack of descriptors or memory */
+    /**
+     * Returns how many times accepting paused for lack of descriptors or memory.
+     *
+     * @return how many times accepting paused for lack of descriptors or memory
+     */
     public long acceptPauses() {
         return acceptPauses;
     }

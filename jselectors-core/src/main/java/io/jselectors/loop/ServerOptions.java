@@ -33,6 +33,8 @@ public record ServerOptions(ListenOptions listen, int acceptsPerRound, Duration 
     }
 
     /**
+     * Returns a copy with other listen options.
+     *
      * @param listen the new listen options
      * @return a copy with these listen options
      */
@@ -41,6 +43,8 @@ public record ServerOptions(ListenOptions listen, int acceptsPerRound, Duration 
     }
 
     /**
+     * Returns a copy with another listen backlog.
+     *
      * @param backlog the listen backlog
      * @return a copy with this backlog
      */
@@ -49,6 +53,8 @@ public record ServerOptions(ListenOptions listen, int acceptsPerRound, Duration 
     }
 
     /**
+     * Returns a copy with another limit of accepts per loop round.
+     *
      * @param n the most accepts per round
      * @return a copy with this limit
      */
@@ -57,6 +63,8 @@ public record ServerOptions(ListenOptions listen, int acceptsPerRound, Duration 
     }
 
     /**
+     * Returns a copy with another pause after running out of descriptors.
+     *
      * @param delay the pause when out of descriptors
      * @return a copy with this pause
      */
@@ -65,6 +73,8 @@ public record ServerOptions(ListenOptions listen, int acceptsPerRound, Duration 
     }
 
     /**
+     * Returns a copy with {@code TCP_NODELAY} on or off for accepted connections.
+     *
      * @param on whether accepted TCP connections get TCP_NODELAY
      * @return a copy with this setting
      */

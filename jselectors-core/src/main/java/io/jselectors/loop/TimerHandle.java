@@ -56,12 +56,20 @@ public final class TimerHandle {
         return true;
     }
 
-    /** @return true once {@link #cancel()} succeeded */
+    /**
+     * Returns true once {@link #cancel()} succeeded.
+     *
+     * @return true once {@link #cancel()} succeeded
+     */
     public boolean isCancelled() {
         return state == CANCELLED;
     }
 
-    /** @return true once the callback has been started */
+    /**
+     * Returns true once the callback has been started.
+     *
+     * @return true once the callback has been started
+     */
     public boolean hasFired() {
         return state == FIRED;
     }

@@ -98,7 +98,11 @@ public interface Transport {
     /** Reads again after {@link #pauseReading()}. Idempotent. */
     void resumeReading();
 
-    /** @return true unless reading is paused or over (closing, end of stream) */
+    /**
+     * Returns true unless reading is paused or over (closing, end of stream).
+     *
+     * @return true unless reading is paused or over (closing, end of stream)
+     */
     boolean isReading();
 
     /**
@@ -110,24 +114,52 @@ public interface Transport {
      */
     void setWriteBufferLimits(long high, long low);
 
-    /** @return the high-water mark */
+    /**
+     * Returns the high-water mark.
+     *
+     * @return the high-water mark
+     */
     long writeBufferHighWater();
 
-    /** @return the low-water mark */
+    /**
+     * Returns the low-water mark.
+     *
+     * @return the low-water mark
+     */
     long writeBufferLowWater();
 
-    /** @return the bytes written but not yet sent */
+    /**
+     * Returns the bytes written but not yet sent.
+     *
+     * @return the bytes written but not yet sent
+     */
     long writeBufferSize();
 
-    /** @return the local address; null once closed */
+    /**
+     * Returns the local address; null once closed.
+     *
+     * @return the local address; null once closed
+     */
     SocketAddress localAddress();
 
-    /** @return the peer's address (an empty-path Unix address for unnamed Unix peers); null once closed */
+    /**
+     * Returns the peer's address (an empty-path Unix address for unnamed Unix peers); null once closed.
+     *
+     * @return the peer's address (an empty-path Unix address for unnamed Unix peers); null once closed
+     */
     SocketAddress remoteAddress();
 
-    /** @return true once the transport is closing or closed, by either side */
+    /**
+     * Returns true once the transport is closing or closed, by either side.
+     *
+     * @return true once the transport is closing or closed, by either side
+     */
     boolean isClosing();
 
-    /** @return the loop this transport runs on */
+    /**
+     * Returns the loop this transport runs on.
+     *
+     * @return the loop this transport runs on
+     */
     EventLoop loop();
 }

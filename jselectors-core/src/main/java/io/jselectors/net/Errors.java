@@ -32,11 +32,7 @@ final class Errors {
         if (hint == null) {
             return e;
         }
-        String msg = e.getMessage();
-        String call = msg.substring(0, Math.max(0, msg.indexOf(": " + e.errnoName())));
-        ErrnoException r = new ErrnoException(call, e.errno(), e.errnoName(), Errno.description(e.errno()) + "; " + hint);
-        r.initCause(e);
-        return r;
+        return e.withHint(hint);
     }
 
     private static String hint(int errno, boolean unix) {

@@ -27,6 +27,8 @@ public record ListenOptions(int backlog, boolean reuseAddress, boolean reusePort
     }
 
     /**
+     * Returns a copy with another listen backlog.
+     *
      * @param backlog the new backlog, &gt; 0
      * @return a copy with that backlog
      */
@@ -35,6 +37,8 @@ public record ListenOptions(int backlog, boolean reuseAddress, boolean reusePort
     }
 
     /**
+     * Returns a copy with {@code SO_REUSEADDR} on or off.
+     *
      * @param on the new {@code SO_REUSEADDR}
      * @return a copy with that setting
      */
@@ -43,6 +47,8 @@ public record ListenOptions(int backlog, boolean reuseAddress, boolean reusePort
     }
 
     /**
+     * Returns a copy with {@code SO_REUSEPORT} on or off.
+     *
      * @param on the new {@code SO_REUSEPORT}
      * @return a copy with that setting
      */

@@ -144,7 +144,14 @@ final class EchoConnection implements Protocol {
         return transport == null ? 0 : transport.writeBufferSize();
     }
 
-    void abort() {
+    /**
+     * Aborts the connection at the end of a graceful stop.
+     *
+     * @return true if it was cut off with echoes in flight, false if it had all its echoes (write side shut)
+     *         and the peer only kept its socket open
+     */
+    boolean abort() {
         transport.abort();
+        return !outputShut;
     }
 }

@@ -97,9 +97,9 @@ public final class EchoMain {
                     + stats.open.get() + " connections (grace " + config.grace().toMillis() + " ms)");
             out.flush();
         }
-        int unfinished = server.shutdown(config.grace());
-        if (unfinished > 0) {
-            out.println("grace period over: " + unfinished + " connections closed before their echoes finished");
+        int[] left = server.shutdown(config.grace());
+        if (left[0] + left[1] > 0) {
+            out.println(graceOverLine(left[0], left[1]));
         }
         out.println(EchoStats.totalsLine(start, stats.snapshot()));
         out.flush();
@@ -109,6 +109,22 @@ public final class EchoMain {
             return EXIT_FAILURE;
         }
         return 0;
+    }
+
+    /**
+     * The line for connections still open when the grace period ended.
+     *
+     * @param idle   connections that had all their echoes and were only kept open by their peer
+     * @param cutOff connections cut off with echoes in flight
+     * @return e.g. {@code "grace period over: closed 2 idle connections (all echoed; their clients kept them
+     *         open) and cut off 1 in the middle of an echo"}
+     */
+    static String graceOverLine(int idle, int cutOff) {
+        String a = idle == 0 ? "" : "closed " + idle + " idle connection" + (idle == 1 ? "" : "s")
+                + " (all echoed; " + (idle == 1 ? "its client" : "their clients") + " kept " + (idle == 1 ? "it" : "them") + " open)";
+        String b = cutOff == 0 ? "" : "cut off " + cutOff + " connection" + (cutOff == 1 ? "" : "s")
+                + " in the middle of an echo";
+        return "grace period over: " + a + (a.isEmpty() || b.isEmpty() ? "" : " and ") + b;
     }
 
     /** "bad --max-buffer: 'lots' is not a size (...)" rather than picocli's longer conversion message. */

@@ -96,9 +96,10 @@ final class EchoServer {
      * Graceful stop: {@link #stopAccepting()} if not done yet, then waits until every connection is closed or
      * the grace period is over, and aborts the rest.
      *
-     * @return the connections still open when the grace period ended
+     * @return the connections still open when the grace period ended: [0] those that had all their echoes and
+     *         were only kept open by their peer, [1] those cut off with echoes in flight
      */
-    int shutdown(Duration grace) {
+    int[] shutdown(Duration grace) {
         stopAccepting();
         long deadline = System.nanoTime() + grace.toNanos();
         while (stats.open.get() > 0 && System.nanoTime() - deadline < 0) {
@@ -109,9 +110,11 @@ final class EchoServer {
                 break;
             }
         }
-        int aborted = 0;
+        int[] aborted = new int[2];
         for (EchoWorker w : workers) {
-            aborted += w.finishStop();
+            int[] n = w.finishStop();
+            aborted[0] += n[0];
+            aborted[1] += n[1];
         }
         return aborted;
     }

@@ -204,20 +204,25 @@ final class EchoWorker {
         loop.schedule(Duration.ofMillis(10), this::drainTick);
     }
 
-    /** Last step: abort what is left, stop the loop, wait for its thread, free it. Returns connections aborted. */
-    int finishStop() {
+    /**
+     * Last step: abort what is left, stop the loop, wait for its thread, free it.
+     *
+     * @return the connections aborted: [0] those that had all their echoes and were only kept open by their
+     *         peer, [1] those cut off with echoes in flight
+     */
+    int[] finishStop() {
         stopping = true;
-        CompletableFuture<Integer> aborted = new CompletableFuture<>();
+        CompletableFuture<int[]> aborted = new CompletableFuture<>();
         if (thread != null && thread.isAlive()) {
             loop.execute(() -> {
-                int n = count;
+                int[] n = new int[2];
                 if (server != null) {
                     server.close();
                 }
                 EchoConnection c = head;
                 while (c != null) {
                     EchoConnection next = c.next;
-                    c.abort();
+                    n[c.abort() ? 1 : 0]++;
                     c = next;
                 }
                 aborted.complete(n);
@@ -229,13 +234,13 @@ final class EchoWorker {
                 Thread.currentThread().interrupt();
             }
         } else {
-            aborted.complete(0);
+            aborted.complete(new int[2]);
         }
         try {
             loop.close(); // closes the selector too
         } catch (RuntimeException e) {
             onFailure.accept(e);
         }
-        return aborted.getNow(0);
+        return aborted.getNow(new int[2]);
     }
 }

@@ -171,9 +171,32 @@ class EchoLifecycleTest {
             assertThat(s.awaitExit(EXIT)).as(s.describe()).isZero();
             double secs = (System.nanoTime() - start) / 1e9;
             assertThat(secs).as("seconds to stop with a 1 s grace").isLessThan(8);
-            assertThat(String.join("\n", s.stdout())).contains("grace period over: 1 connections");
+            assertThat(String.join("\n", s.stdout()))
+                    .contains("grace period over: cut off 1 connection in the middle of an echo");
             writer.join(10_000);
         }
+    }
+
+    @Test
+    void graceTellsAnIdleClientThatKeptItsSocketFromOneCutOff() throws Exception {
+        try (ServerProcess s = ServerProcess.start("--port", "0", "--grace", "1s");
+             Socket idle = Clients.connect(s.port(), 20_000)) {
+            Clients.roundTrip(idle, Clients.randomBytes(100, 7));
+            s.signal("TERM");
+            assertThat(Clients.closedByServer(idle)).as("EOF after the last echo").isTrue();
+            // The client keeps its socket open: the grace period ends with it idle, not mid-echo.
+            assertThat(s.awaitExit(EXIT)).as(s.describe()).isZero();
+            assertThat(String.join("\n", s.stdout()))
+                    .contains("grace period over: closed 1 idle connection (all echoed; its client kept it open)")
+                    .doesNotContain("cut off");
+        }
+    }
+
+    @Test
+    void graceLineNamesBothKinds() {
+        assertThat(EchoMain.graceOverLine(2, 1)).isEqualTo("grace period over: closed 2 idle connections (all echoed;"
+                + " their clients kept them open) and cut off 1 connection in the middle of an echo");
+        assertThat(EchoMain.graceOverLine(0, 3)).isEqualTo("grace period over: cut off 3 connections in the middle of an echo");
     }
 
     private static void assertConnectRefused(int port) throws IOException {

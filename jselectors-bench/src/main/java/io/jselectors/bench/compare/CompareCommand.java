@@ -47,7 +47,7 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--only", split = ",", paramLabel = "NAME", description = "Runs only these servers.")
     List<String> only;
 
-    @Option(names = "--out", description = "Directory of the results (default: bench/results).")
+    @Option(names = "--out", description = "Directory of the results (default: bench/results; with --quick a temporary directory).")
     Path out;
 
     @Option(names = "--name", description = "Base name of the result files (default: the date, with -quick for --quick).")
@@ -88,9 +88,12 @@ public final class CompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path root = Path.of(System.getProperty("jselectors.bench.root", ".")).toAbsolutePath().normalize();
         Path serversPath = serversFile != null ? serversFile : root.resolve("bench/servers.txt");
-        Path outDir = out != null ? out : root.resolve("bench/results");
         String base = name != null ? name : LocalDate.now() + (quick ? "-quick" : "");
         Path work = Files.createTempDirectory("jselectors-bench-");
+        Path outDir = outDir(out, quick, root, work);
+        if (quick) {
+            System.out.println(QUICK_CAVEAT);
+        }
 
         Map<String, ServerSpec> specs = new LinkedHashMap<>();
         ServerSpec.load(serversPath).forEach(s -> specs.put(s.name(), s));
@@ -215,6 +218,9 @@ public final class CompareCommand implements Callable<Integer> {
         header.add("Load generator: one thread, JDK NIO Selector, closed loop, every echoed byte verified;"
                 + " latency is per message, send to last byte back. Server CPU and RSS from /proc/PID/stat and /status"
                 + " (the server process and its descendants), over the measured window only.");
+        if (quick) {
+            header.add(QUICK_CAVEAT);
+        }
         notes.forEach(n -> header.add("Note: " + n));
         List<String> servers = new ArrayList<>(runnable.keySet());
         String text = new Report(scenarios, servers, cells, ref, jmh)
@@ -236,7 +242,29 @@ public final class CompareCommand implements Callable<Integer> {
         System.out.println(text);
         System.out.println("wrote " + md + ", " + json + ", " + charts.stream().map(Path::toString).toList()
                 + "; server logs in " + work);
+        if (quick) {
+            System.out.println(QUICK_CAVEAT);
+        }
         return cells.stream().allMatch(CellResult::ok) ? 0 : 3;
+    }
+
+    /** Printed and written by {@code --quick}, whose figures are a smoke test and not a measurement. */
+    static final String QUICK_CAVEAT = "Caveat: --quick runs one 1-second cell per server after a 0.5-second warm-up,"
+            + " once: its figures and ratios show that every server runs, not how they compare (run compare without"
+            + " --quick for that). Its files go to a temporary directory unless --out says otherwise.";
+
+    /**
+     * Where the results go: {@code --out} if given; for {@code --quick}, the run's temporary directory, so a
+     * smoke run leaves nothing in the repository; else {@code bench/results}.
+     *
+     * @param out   the --out option, or null
+     * @param quick whether --quick was given
+     * @param root  the repository
+     * @param work  the run's temporary directory
+     * @return the directory for the results file and the charts
+     */
+    static Path outDir(Path out, boolean quick, Path root, Path work) {
+        return out != null ? out : quick ? work : root.resolve("bench/results");
     }
 
     /** Per server and scenario: a failure if any run failed, else the run with the median server CPU per message. */

@@ -114,8 +114,10 @@ final class Report {
     }
 
     private void targets() {
+        int start = md.length();
         md.append("## Targets (").append(reference).append(", one loop, against the others in this run)\n\n");
         md.append("| target | measured | verdict |\n|---|---|---|\n");
+        int rows = md.length();
         cpuTarget("pp-1000", "c-epoll", 1.05, false, "server CPU/msg, 64 B ping-pong, 1,000 conns <= 1.05x C epoll");
         cpuTarget("pp-1000", "netty-epoll", 0.9, false, "server CPU/msg, 64 B ping-pong, 1,000 conns <= 0.9x Netty epoll");
         cpuTarget("pp-1000", "c-epoll", 2.0, true, "user CPU/msg, 64 B ping-pong, 1,000 conns <= 2x C epoll");
@@ -131,6 +133,10 @@ final class Report {
         }
         if (!jmh.isEmpty()) {
             jmhTargets();
+        }
+        if (md.length() == rows) {
+            md.setLength(start); // no scenario of this run has a target (compare --quick): no empty table
+            return;
         }
         md.append('\n');
     }

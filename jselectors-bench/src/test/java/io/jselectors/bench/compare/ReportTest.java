@@ -44,4 +44,23 @@ class ReportTest {
         assertThat(md).contains("| c-epoll | FAILED: connection 3 closed by the server");
         assertThat(md).contains("not measured (c-epoll has no result) | **NOT MET**");
     }
+
+    @Test
+    void aRunWithoutTargetScenariosHasNoTargetsTable() {
+        Scenario quick = Scenario.quick().getFirst();
+        LoadResult r = new LoadResult(10, 0, 64, 1, 1.0, 1000, 100, 200, 300, 400,
+                new ProcStat.Cpu(1, 1), 50L << 20, new ProcStat.Cpu(1, 1));
+        String md = new Report(List.of(quick), List.of("ours"), List.of(new CellResult("ours", quick, r, 40L << 20, null)),
+                "ours", List.of()).render("t", List.of());
+        assertThat(md).contains("| ours (ref) |").doesNotContain("Targets");
+    }
+
+    @Test
+    void quickWritesToItsTemporaryDirectoryUnlessToldOtherwise() {
+        java.nio.file.Path root = java.nio.file.Path.of("/repo");
+        java.nio.file.Path work = java.nio.file.Path.of("/tmp/jselectors-bench-1");
+        assertThat(CompareCommand.outDir(null, true, root, work)).isEqualTo(work);
+        assertThat(CompareCommand.outDir(null, false, root, work)).isEqualTo(root.resolve("bench/results"));
+        assertThat(CompareCommand.outDir(java.nio.file.Path.of("/x"), true, root, work)).isEqualTo(java.nio.file.Path.of("/x"));
+    }
 }

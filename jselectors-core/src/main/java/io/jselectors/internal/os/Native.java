@@ -1,6 +1,7 @@
 package io.jselectors.internal.os;
 
 import io.jselectors.ErrnoException;
+import io.jselectors.NativeAccessDeniedException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -10,6 +11,8 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.util.Optional;
 
@@ -49,7 +52,56 @@ public final class Native {
     /** {@link #ioResult} for EINTR: make the call again. */
     public static final long RETRY = Long.MIN_VALUE;
 
+    /**
+     * Whether this JVM lets this module call C. Found once, by linking a harmless function; when denied
+     * ({@code --illegal-native-access=deny} without {@code --enable-native-access}), every handle this class
+     * gives out throws a {@link NativeAccessDeniedException} when called instead, so that the bindings'
+     * classes still initialize and every entry point of the library says what flag to add, every time.
+     */
+    private static final boolean DENIED = nativeAccessDenied();
+    private static final MethodHandle NEW_DENIED;
+
+    static {
+        try {
+            NEW_DENIED = MethodHandles.lookup().findStatic(Native.class, "denied",
+                    MethodType.methodType(NativeAccessDeniedException.class, String.class));
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private Native() {}
+
+    @SuppressWarnings("restricted") // the probe: linking a function is the restricted call in question
+    private static boolean nativeAccessDenied() {
+        try {
+            find("getpid").ifPresent(addr -> LINKER.downcallHandle(addr, FunctionDescriptor.of(C_INT)));
+            return false;
+        } catch (IllegalCallerException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Returns a new exception saying that native access is denied and which flag to add.
+     *
+     * @param call the C function, for the message
+     * @return the exception
+     */
+    public static NativeAccessDeniedException denied(String call) {
+        return new NativeAccessDeniedException(Native.class.getModule().isNamed(), call);
+    }
+
+    /** Where native access is denied: a handle of the downcall's type that throws {@link #denied} when called. */
+    private static MethodHandle deniedHandle(String name, FunctionDescriptor descriptor, boolean capture) {
+        MethodType type = descriptor.toMethodType();
+        if (capture) {
+            type = type.insertParameterTypes(0, MemorySegment.class);
+        }
+        MethodHandle thrower = MethodHandles.throwException(type.returnType(), NativeAccessDeniedException.class);
+        MethodHandle throwNew = MethodHandles.collectArguments(thrower, 0, MethodHandles.insertArguments(NEW_DENIED, 0, name));
+        return MethodHandles.dropArguments(throwNew, 0, type.parameterList());
+    }
 
     /**
      * Classifies the result of a non-blocking I/O call that returns a count ({@code read}, {@code send},
@@ -100,6 +152,9 @@ public final class Native {
      */
     @SuppressWarnings("restricted") // linking C functions is what this class is for
     public static Optional<MethodHandle> downcallIfPresent(String name, FunctionDescriptor descriptor) {
+        if (DENIED) {
+            return find(name).map(addr -> deniedHandle(name, descriptor, true));
+        }
         return find(name).map(addr -> LINKER.downcallHandle(addr, descriptor, CAPTURE_ERRNO));
     }
 
@@ -117,7 +172,36 @@ public final class Native {
     public static MethodHandle heapDowncall(String name, FunctionDescriptor descriptor) {
         MemorySegment addr = find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("C library has no " + name + " on " + Platform.describe()));
+        if (DENIED) {
+            return deniedHandle(name, descriptor, true);
+        }
         return LINKER.downcallHandle(addr, descriptor, CAPTURE_ERRNO, Linker.Option.critical(true));
+    }
+
+    /**
+     * Links a C function that only some platforms have, where the table says this one has it: it is never
+     * looked up elsewhere.
+     *
+     * @param table      the running platform's table
+     * @param name       the symbol, listed in the table's functions where the platform has it
+     * @param descriptor the C signature
+     * @return the handle (taking the errno capture segment first), or empty
+     */
+    public static Optional<MethodHandle> platformDowncall(AbiTable table, String name, FunctionDescriptor descriptor) {
+        return table.hasFunction(name) ? downcallIfPresent(name, descriptor) : Optional.empty();
+    }
+
+    /**
+     * Returns a handle linked with {@link #downcallIfPresent}, or says which function this platform lacks.
+     *
+     * @param handle what {@code downcallIfPresent} returned
+     * @param name   the C function, for the message
+     * @return the handle
+     * @throws UnsupportedOperationException when the C library lacks the function
+     */
+    public static MethodHandle require(Optional<MethodHandle> handle, String name) {
+        return handle.orElseThrow(() -> new UnsupportedOperationException(
+                name + " is not available on " + Platform.describe() + ": check isAvailable() first"));
     }
 
     /**
@@ -132,6 +216,9 @@ public final class Native {
     public static MethodHandle variadicDowncall(String name, FunctionDescriptor descriptor, int firstVariadic) {
         MemorySegment addr = find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("C library has no " + name + " on " + Platform.describe()));
+        if (DENIED) {
+            return deniedHandle(name, descriptor, true);
+        }
         return LINKER.downcallHandle(addr, descriptor, Linker.Option.firstVariadicArg(firstVariadic), CAPTURE_ERRNO);
     }
 
@@ -144,6 +231,9 @@ public final class Native {
      */
     @SuppressWarnings("restricted") // linking C functions is what this class is for
     public static Optional<MethodHandle> plainDowncallIfPresent(String name, FunctionDescriptor descriptor) {
+        if (DENIED) {
+            return find(name).map(addr -> deniedHandle(name, descriptor, false));
+        }
         return find(name).map(addr -> LINKER.downcallHandle(addr, descriptor));
     }
 
@@ -271,7 +361,8 @@ public final class Native {
      * segment argument before the call: a segment of a closed arena gives {@link IllegalStateException},
      * a confined segment used from another thread {@link WrongThreadException}, a heap segment where
      * native memory is needed {@link IllegalArgumentException}. Those are the caller's mistakes and are
-     * rethrown as they are, like every other unchecked exception and error. Only a checked exception,
+     * rethrown as they are, like every other unchecked exception and error (a
+     * {@link NativeAccessDeniedException} where native access is denied among them). Only a checked exception,
      * which a downcall cannot throw, becomes an {@link AssertionError}.
      *
      * @param t what the method handle threw

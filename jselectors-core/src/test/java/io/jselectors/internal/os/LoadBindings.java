@@ -13,7 +13,8 @@ public final class LoadBindings {
 
     public static void main(String[] args) throws Exception {
         List<String> classes = List.of("Native", "Errno", "Fcntl", "Unistd", "Poll", "Select", "Epoll", "EventFd", "Uio",
-                "Sockets", "SockAddr", "Pty");
+                "Sockets", "SockAddr", "Pty",
+                "TimerFdSys", "InotifySys", "SignalSys", "PidFdSys", "PtySys");
         for (String c : classes) {
             Class.forName("io.jselectors.internal.os." + c, true, LoadBindings.class.getClassLoader());
         }
@@ -21,6 +22,8 @@ public final class LoadBindings {
         System.out.println("profile " + Abi.CURRENT.profile());
         System.out.println("epoll " + Epoll.isAvailable());
         System.out.println("eventfd " + EventFd.isAvailable());
+        System.out.println("fds " + TimerFdSys.isAvailable() + " " + InotifySys.isAvailable() + " " + SignalSys.isAvailable()
+                + " " + PidFdSys.isAvailable() + " " + PtySys.isAvailable());
         System.out.println("EAGAIN " + Errno.EAGAIN + " " + Errno.name(Errno.EAGAIN));
         System.out.println("SOCK_NONBLOCK " + Sockets.SOCK_NONBLOCK);
         System.out.println("msghdr " + Sockets.MSGHDR.byteSize() + " iovlen at " + Sockets.MSG_IOVLEN_OFFSET);

@@ -33,7 +33,9 @@ class PlatformVariantsTest {
     /** The symbols only some platforms have; none may be looked up where the table does not list it. */
     private static final Set<String> PLATFORM_SYMBOLS = Set.of("accept4", "pipe2", "eventfd", "epoll_create1", "epoll_ctl",
             "epoll_wait", "epoll_pwait2", "strerrorname_np", "strerrordesc_np", "__xpg_strerror_r", "strerror_r",
-            "kqueue", "kevent", "posix_openpt", "grantpt", "unlockpt", "ptsname_r");
+            "kqueue", "kevent", "posix_openpt", "grantpt", "unlockpt", "timerfd_create", "timerfd_settime",
+            "timerfd_gettime", "inotify_init1", "inotify_add_watch", "inotify_rm_watch", "signalfd", "pidfd_open",
+            "ptsname_r", "cfmakeraw");
 
     @Test
     void pipeThenFcntlAppliesTheFlagsLikePipe2() throws IOException {
@@ -202,6 +204,17 @@ class PlatformVariantsTest {
                 if (PLATFORM_SYMBOLS.contains(symbol)) {
                     assertThat(t.hasFunction(symbol)).as(profile + " looked up " + symbol).isTrue();
                 }
+            }
+            boolean fds = t.hasFunction("timerfd_create");
+            assertThat(out).as(profile).contains("fds " + fds + " " + fds + " " + fds + " " + fds + " " + fds);
+            Set<String> symbols = Set.of(looked.substring("looked up ".length()).split(","));
+            if (!t.hasFunction("signalfd")) {
+                assertThat(symbols).as(profile + ": signal masks are linked only with signalfd")
+                        .doesNotContain("pthread_sigmask", "sigemptyset", "raise");
+            }
+            if (!t.hasFunction("ptsname_r")) {
+                assertThat(symbols).as(profile + ": terminal calls are linked only with ptsname_r")
+                        .doesNotContain("posix_openpt", "open", "tcsetattr");
             }
         }
     }
