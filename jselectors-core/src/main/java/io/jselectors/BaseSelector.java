@@ -212,8 +212,17 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
 
     @Override
     public final int select(Duration timeout, ReadyHandler handler) throws IOException {
+        return selectLoop(timeoutNanos(timeout), handler);
+    }
+
+    @Override
+    public final int selectNanos(long timeoutNanos, ReadyHandler handler) throws IOException {
+        return selectLoop(timeoutNanos == Long.MAX_VALUE ? BLOCK : Math.max(0, timeoutNanos), handler);
+    }
+
+    /** The one select loop; timeoutNanos is {@link #BLOCK}, 0, or a positive wait. */
+    private int selectLoop(long timeoutNanos, ReadyHandler handler) throws IOException {
         ensureOpen();
-        long timeoutNanos = timeoutNanos(timeout);
         long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
         long wait = timeoutNanos;
         while (true) {

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * does not spin, the listening socket stays open, and the waiting connections stay in its backlog.
  * Any other accept error is reported to the loop's exception handler and paused on the same way.
  */
-public final class Server implements AutoCloseable, LoopResource {
+public final class Server implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jselectors.loop");
 
     private final EventLoop loop;
@@ -25,9 +25,10 @@ public final class Server implements AutoCloseable, LoopResource {
     private final Supplier<? extends Protocol> factory;
     private final ServerOptions options;
     private final SocketAddress localAddress;
+    private final FdHandlers handlers;
     private final Runnable onAcceptable = this::acceptSome;
     private final Runnable resume = this::resumeAccepting;
-    private boolean accepting;
+    private final LoopResource resource = this::loopClosed;
     /** Out of descriptors since the last successful accept: retries log at DEBUG only. */
     private boolean starved;
     private boolean closed;
@@ -42,6 +43,7 @@ public final class Server implements AutoCloseable, LoopResource {
         this.factory = factory;
         this.options = options;
         this.localAddress = listener.localAddress();
+        this.handlers = new FdHandlers(listener, true);
     }
 
     /** Binds now (so errors are thrown here), and starts accepting on the loop thread. */
@@ -55,16 +57,7 @@ public final class Server implements AutoCloseable, LoopResource {
             ls.close();
             throw e;
         }
-        if (loop.inLoopThread() || !loop.isRunning()) {
-            s.begin();
-        } else {
-            try {
-                loop.execute(new StartTask(s::begin, s::closeNow));
-            } catch (RuntimeException e) {
-                ls.close();
-                throw e;
-            }
-        }
+        loop.scheduler().onLoop(new StartTask(s::begin, s::closeNow));
         return s;
     }
 
@@ -76,12 +69,12 @@ public final class Server implements AutoCloseable, LoopResource {
             closeNow();
             return;
         }
-        loop.track(this);
+        loop.track(resource);
         resumeAccepting();
     }
 
     private void acceptSome() {
-        for (int i = 0; i < options.acceptsPerRound() && accepting; i++) {
+        for (int i = 0; i < options.acceptsPerRound() && handlers.reader != null; i++) {
             StreamSocket s;
             try {
                 s = listener.accept();
@@ -147,22 +140,23 @@ public final class Server implements AutoCloseable, LoopResource {
 
     private void resumeAccepting() {
         retry = null;
-        if (closed || accepting) {
+        if (closed || handlers.reader != null) {
             return;
         }
+        handlers.reader = onAcceptable;
         try {
-            loop.addReader(listener, onAcceptable);
-            accepting = true;
-        } catch (IOException e) {
+            loop.io().update(handlers);
+        } catch (IOException | RuntimeException e) {
+            handlers.reader = null;
             loop.reportError("listening on", this, e);
         }
     }
 
     private void stopAccepting() {
-        if (accepting) {
-            accepting = false;
+        if (handlers.reader != null) {
+            handlers.reader = null;
             try {
-                loop.removeReader(listener);
+                loop.io().update(handlers);
             } catch (IOException | RuntimeException e) {
                 loop.reportError("pausing", this, e);
             }
@@ -196,11 +190,7 @@ public final class Server implements AutoCloseable, LoopResource {
      */
     @Override
     public void close() {
-        if (loop.isRunning() && !loop.inLoopThread()) {
-            loop.callSoon(this::closeNow);
-            return;
-        }
-        closeNow();
+        loop.scheduler().onLoop(this::closeNow);
     }
 
     private void closeNow() {
@@ -212,16 +202,13 @@ public final class Server implements AutoCloseable, LoopResource {
             retry.cancel();
             retry = null;
         }
-        if (!loop.isClosed()) {
-            stopAccepting();
-        }
-        loop.untrack(this);
+        loop.io().forget(handlers);
+        loop.untrack(resource);
         listener.close();
     }
 
-    @Override
-    public void loopClosed() {
-        accepting = false; // the selector goes with the loop
+    /** The loop is closing: close the listening socket with it. */
+    private void loopClosed() {
         closeNow();
     }
 

@@ -50,7 +50,7 @@ public final class TimerHandle {
         if (!STATE.compareAndSet(this, PENDING, CANCELLED)) {
             return false;
         }
-        loop.timerCancelled(this);
+        loop.scheduler().timerCancelled(this);
         return true;
     }
 

@@ -1,7 +1,6 @@
 package io.jselectors.echo;
 
 import io.jselectors.ErrnoException;
-import io.jselectors.Selector;
 import io.jselectors.loop.EventLoop;
 import io.jselectors.loop.Server;
 import io.jselectors.loop.ServerOptions;
@@ -22,7 +21,6 @@ final class EchoWorker {
     private final EchoConfig config;
     private final EchoStats stats;
     private final Consumer<Throwable> onFailure;
-    private final Selector selector;
     private final EventLoop loop;
     private Server server;
     private Thread thread;
@@ -36,8 +34,7 @@ final class EchoWorker {
         this.config = config;
         this.stats = stats;
         this.onFailure = onFailure;
-        this.selector = config.opener().open();
-        this.loop = EventLoop.open(selector); // the loop owns the selector from here on
+        this.loop = EventLoop.open(config.opener()::open); // the loop owns its selector
     }
 
     EchoConfig config() {
@@ -45,7 +42,7 @@ final class EchoWorker {
     }
 
     String backend() {
-        return selector.backend();
+        return loop.backend();
     }
 
     boolean isStopping() {
