@@ -2,6 +2,7 @@ package io.jselectors.loop;
 
 import io.jselectors.Selectable;
 import io.jselectors.Selector;
+import io.jselectors.net.StreamSocket;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.SocketAddress;
@@ -14,6 +15,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -347,10 +350,69 @@ public final class EventLoop implements Executor, AutoCloseable {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(factory, "factory");
         Objects.requireNonNull(options, "options");
+        return createServer(address, loop -> factory.get(), options, List.of(this));
+    }
+
+    /**
+     * Listens on one socket and spreads the connections over several loops in turn (round-robin): this
+     * loop accepts, and hands each connection to the loop whose turn it is ({@link #adopt}), which makes
+     * its protocol and serves it. This loop may be one of them. One listening socket for all: a second
+     * server on the same port is refused (EADDRINUSE) unless the options ask for {@code SO_REUSEPORT}.
+     *
+     * @param address an {@link java.net.InetSocketAddress} (port 0 for any free port) or a
+     *                {@link java.net.UnixDomainSocketAddress}
+     * @param factory makes one protocol per connection, on the serving loop's thread, given that loop;
+     *                what it throws is reported (to the serving loop's handler) and that connection closed
+     * @param options listen and accept options
+     * @param loops   the loops that serve, at least one; a loop that is closed closes what it is handed
+     * @return the server, which belongs to this loop (close it here, or it closes with this loop)
+     * @throws IOException                if the bind fails (EADDRINUSE, EACCES, ...)
+     * @throws IllegalArgumentException   if loops is empty
+     * @throws RejectedExecutionException if this loop is closed
+     */
+    public Server createServer(SocketAddress address, Function<? super EventLoop, ? extends Protocol> factory,
+            ServerOptions options, List<EventLoop> loops) throws IOException {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(options, "options");
+        EventLoop[] servers = loops.toArray(new EventLoop[0]);
+        if (servers.length == 0) {
+            throw new IllegalArgumentException("a server needs at least one loop to serve its connections");
+        }
+        for (EventLoop l : servers) {
+            Objects.requireNonNull(l, "loop");
+        }
         if (isClosed()) {
             throw new RejectedExecutionException("the event loop is closed; no server was created");
         }
-        return Server.start(this, address, factory, options);
+        return Server.start(this, address, factory, options, servers);
+    }
+
+    /**
+     * Serves a connected socket on this loop: on the loop thread, makes its protocol with
+     * {@code factory} and starts a transport (connectionMade, then reading), as a server does for what it
+     * accepts. Thread-safe: this is how a loop that accepts hands connections to others. The socket is the
+     * loop's from this call on: if the loop is closed, or closes before the hand-over runs, the socket is
+     * closed and the factory never called; what the factory throws goes to this loop's exception handler
+     * and the socket is closed.
+     *
+     * @param socket  a connected socket (from {@link io.jselectors.net.ListeningSocket#accept()} or a
+     *                finished {@link StreamSocket#connect}), non-blocking
+     * @param factory makes the connection's protocol, on the loop thread
+     */
+    public void adopt(StreamSocket socket, Supplier<? extends Protocol> factory) {
+        Objects.requireNonNull(socket, "socket");
+        Objects.requireNonNull(factory, "factory");
+        adopt(socket, loop -> factory.get(), "adopt");
+    }
+
+    void adopt(StreamSocket socket, Function<? super EventLoop, ? extends Protocol> factory, Object source) {
+        if (inLoopThread()) {
+            StreamTransport.serve(this, socket, factory, source);
+        } else {
+            scheduler.handOver(new StartTask(() -> StreamTransport.serve(this, socket, factory, source),
+                    () -> StreamTransport.closeQuietly(socket)));
+        }
     }
 
     /**

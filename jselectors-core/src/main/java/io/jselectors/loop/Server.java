@@ -6,7 +6,7 @@ import io.jselectors.net.ListeningSocket;
 import io.jselectors.net.StreamSocket;
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * A listening socket on an {@link EventLoop} that makes a {@link Protocol} per accepted connection:
@@ -22,7 +22,10 @@ public final class Server implements AutoCloseable {
 
     private final EventLoop loop;
     private final ListeningSocket listener;
-    private final Supplier<? extends Protocol> factory;
+    private final Function<? super EventLoop, ? extends Protocol> factory;
+    /** The loops that serve the connections, in turn; often just {@link #loop}. */
+    private final EventLoop[] servers;
+    private int nextServer;
     private final ServerOptions options;
     private final SocketAddress localAddress;
     private final FdHandlers handlers;
@@ -36,9 +39,10 @@ public final class Server implements AutoCloseable {
     private long accepted;
     private long acceptPauses;
 
-    private Server(EventLoop loop, ListeningSocket listener, Supplier<? extends Protocol> factory, ServerOptions options)
-            throws IOException {
+    private Server(EventLoop loop, ListeningSocket listener, Function<? super EventLoop, ? extends Protocol> factory,
+            ServerOptions options, EventLoop[] servers) throws IOException {
         this.loop = loop;
+        this.servers = servers;
         this.listener = listener;
         this.factory = factory;
         this.options = options;
@@ -47,12 +51,12 @@ public final class Server implements AutoCloseable {
     }
 
     /** Binds now (so errors are thrown here), and starts accepting on the loop thread. */
-    static Server start(EventLoop loop, SocketAddress address, Supplier<? extends Protocol> factory, ServerOptions options)
-            throws IOException {
+    static Server start(EventLoop loop, SocketAddress address, Function<? super EventLoop, ? extends Protocol> factory,
+            ServerOptions options, EventLoop[] servers) throws IOException {
         ListeningSocket ls = ListeningSocket.bind(address, options.listen());
         Server s;
         try {
-            s = new Server(loop, ls, factory, options);
+            s = new Server(loop, ls, factory, options, servers);
         } catch (IOException | RuntimeException e) {
             ls.close();
             throw e;
@@ -98,26 +102,24 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /** Serves on this loop, or hands the socket to the loop whose turn it is. */
     private void serve(StreamSocket s) {
-        Protocol p;
-        try {
-            if (options.tcpNoDelay() && !s.isUnix()) {
-                s.setTcpNoDelay(true);
-            }
-            p = factory.get();
-            if (p == null) {
-                throw new NullPointerException("the protocol factory returned null");
-            }
-        } catch (Throwable t) {
-            loop.reportError("protocol factory of", this, t);
+        if (options.tcpNoDelay() && !s.isUnix()) {
             try {
-                s.close();
+                s.setTcpNoDelay(true);
             } catch (IOException e) {
-                // released anyway
+                // a plain TCP option; the connection works without it
             }
-            return;
         }
-        new StreamTransport(loop, s, p).start();
+        EventLoop target = servers[nextServer];
+        if (++nextServer == servers.length) {
+            nextServer = 0;
+        }
+        if (target == loop) {
+            StreamTransport.serve(loop, s, factory, this);
+        } else {
+            target.adopt(s, factory, this);
+        }
     }
 
     private static boolean isResourceShortage(int errno) {

@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The {@link Transport} of a connected {@link StreamSocket} (TCP or Unix), asyncio's
@@ -64,6 +65,34 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
         this.handlers = new FdHandlers(socket, true);
         this.protocol = Objects.requireNonNull(protocol, "protocol");
         this.pending = new WriteBuffer(loop.pool());
+    }
+
+    /**
+     * Serves a connected socket on its loop's thread: makes the protocol, then the transport. What the
+     * factory throws is reported and the socket closed.
+     */
+    static void serve(EventLoop loop, StreamSocket s, Function<? super EventLoop, ? extends Protocol> factory,
+            Object source) {
+        Protocol p;
+        try {
+            p = factory.apply(loop);
+            if (p == null) {
+                throw new NullPointerException("the protocol factory returned null");
+            }
+        } catch (Throwable t) {
+            loop.reportError("protocol factory of", source, t);
+            closeQuietly(s);
+            return;
+        }
+        new StreamTransport(loop, s, p).start();
+    }
+
+    static void closeQuietly(StreamSocket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // the descriptor is released anyway
+        }
     }
 
     /** Tracks this transport, tells the protocol, and starts reading. */
