@@ -4,15 +4,12 @@ import io.jselectors.ErrnoException;
 import io.jselectors.Selectable;
 import io.jselectors.internal.os.Fcntl;
 import io.jselectors.internal.os.Sockets;
-import io.jselectors.internal.os.Uio;
 import io.jselectors.internal.os.Unistd;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
 import java.util.Objects;
@@ -24,8 +21,16 @@ import java.util.Objects;
  * <p>Reads and writes never block. They return the byte count, 0 when the call would block (register
  * the stream with a {@link io.jselectors.Selector} and retry when it is ready), and reads return -1 at
  * end of stream. They take {@link MemorySegment}s and {@link ByteBuffer}s: native segments and direct
- * buffers go straight to the kernel; heap memory is copied through a per-thread native staging buffer of
- * 64 KiB, so one call moves at most that much of it.
+ * buffers go straight to the kernel; heap memory is copied through a native staging buffer of 64 KiB,
+ * so one call moves at most that much of it. Staging buffers come from a small pool shared by all
+ * threads and are held only during a call: heap I/O from any number of threads, virtual or not, needs
+ * no native memory per thread.
+ *
+ * <p>A segment handed to a read or write must be alive and accessible from the calling thread: a
+ * segment of a closed arena throws {@link IllegalStateException}, a confined segment of another thread
+ * {@link WrongThreadException}, as for any other access to it, and nothing is read or written. The
+ * arena of every native segment (and direct buffer) a call uses is kept open until the call returns:
+ * closing a shared arena meanwhile fails with {@link IllegalStateException} in the closing thread.
  *
  * <p>Errors from the OS are {@link ErrnoException}s naming the call, the fd and the errno, e.g.
  * {@code "read(fd=9): ECONNRESET (Connection reset by peer)"}. After {@link #close()} every operation
@@ -61,6 +66,10 @@ public class NativeStream implements Selectable, Closeable {
     private MemorySegment readSeg;
     private ByteBuffer writeBuf;
     private MemorySegment writeSeg;
+    /** The same for direct buffers of gathering writes: the last few, replaced in turn. */
+    private final ByteBuffer[] gatherBufs = new ByteBuffer[4];
+    private final MemorySegment[] gatherSegs = new MemorySegment[4];
+    private int gatherNext;
 
     NativeStream(int fd, boolean socket) {
         this.fd = fd;
@@ -108,17 +117,23 @@ public class NativeStream implements Selectable, Closeable {
      * @param dst where the bytes land; at most 1 GiB is read per call
      * @return the count read (&gt; 0), 0 when nothing is available now (or {@code dst} is empty), -1 at end
      *     of stream
+     * @throws IllegalArgumentException                 if {@code dst} is read-only (nothing is read)
+     * @throws IllegalStateException                    if {@code dst}'s arena is closed
+     * @throws WrongThreadException                     if {@code dst} is confined to another thread
      * @throws java.nio.channels.ClosedChannelException if this stream is closed
      * @throws ErrnoException                           on an OS error (ECONNRESET, ...)
      */
     public int read(MemorySegment dst) throws IOException {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("read: the destination segment is read-only; nothing was read");
+        }
         int fd = liveFd("read");
         long size = dst.byteSize();
         if (size == 0) {
             return 0;
         }
         if (!dst.isNative()) {
-            return readHeap(fd, dst, 0, size);
+            return readHeap(fd, dst, size);
         }
         long n = Unistd.read(fd, size > MAX_TRANSFER ? dst.asSlice(0, MAX_TRANSFER) : dst);
         return readResult(n);
@@ -152,7 +167,7 @@ public class NativeStream implements Selectable, Closeable {
             }
             n = readResult(Unistd.read(fd, readSeg.asSlice(pos, rem)));
         } else {
-            n = readHeap(fd, MemorySegment.ofBuffer(dst), 0, rem);
+            n = readHeap(fd, MemorySegment.ofBuffer(dst), rem);
         }
         if (n > 0) {
             dst.position(pos + n);
@@ -165,14 +180,19 @@ public class NativeStream implements Selectable, Closeable {
         return MemorySegment.ofBuffer(direct.duplicate().clear());
     }
 
-    private static int readHeap(int fd, MemorySegment dst, long offset, long size) throws ErrnoException {
-        MemorySegment staging = Scratch.get().staging();
-        long len = Math.min(size, staging.byteSize());
-        long n = Unistd.read(fd, len == staging.byteSize() ? staging : staging.asSlice(0, len));
-        if (n > 0) {
-            MemorySegment.copy(staging, 0, dst, offset, n);
+    private static int readHeap(int fd, MemorySegment dst, long size) throws ErrnoException {
+        CallMemory m = CallMemory.take();
+        try {
+            MemorySegment staging = m.staging();
+            long len = Math.min(size, staging.byteSize());
+            long n = Unistd.read(fd, len == staging.byteSize() ? staging : staging.asSlice(0, len));
+            if (n > 0) {
+                MemorySegment.copy(staging, 0, dst, 0, n);
+            }
+            return readResult(n);
+        } finally {
+            m.release();
         }
-        return readResult(n);
     }
 
     private static int readResult(long n) {
@@ -185,6 +205,8 @@ public class NativeStream implements Selectable, Closeable {
      * @param src the bytes
      * @return the count written; 0 when the stream cannot take any now. A partial count is normal: write
      *     the rest when the stream is writable again.
+     * @throws IllegalStateException                    if {@code src}'s arena is closed
+     * @throws WrongThreadException                     if {@code src} is confined to another thread
      * @throws java.nio.channels.ClosedChannelException if this stream is closed
      * @throws ErrnoException                           on an OS error (EPIPE, ECONNRESET, ...)
      */
@@ -195,7 +217,7 @@ public class NativeStream implements Selectable, Closeable {
             return 0;
         }
         if (!src.isNative()) {
-            return writeHeap(fd, src, 0, size);
+            return writeHeap(fd, src, size);
         }
         long n = writeNative(fd, src);
         return n == Unistd.WOULD_BLOCK ? 0 : n;
@@ -225,7 +247,7 @@ public class NativeStream implements Selectable, Closeable {
             n = writeNative(fd, writeSeg.asSlice(pos, rem));
             n = n == Unistd.WOULD_BLOCK ? 0 : n;
         } else {
-            n = writeHeap(fd, MemorySegment.ofBuffer(src), 0, rem);
+            n = writeHeap(fd, MemorySegment.ofBuffer(src), rem);
         }
         if (n > 0) {
             src.position(pos + (int) n);
@@ -238,69 +260,75 @@ public class NativeStream implements Selectable, Closeable {
     }
 
     /** Copies heap bytes through the staging buffer until all are written or the stream is full. */
-    private long writeHeap(int fd, MemorySegment src, long offset, long size) throws ErrnoException {
-        MemorySegment staging = Scratch.get().staging();
-        long done = 0;
-        while (done < size) {
-            long len = Math.min(size - done, staging.byteSize());
-            MemorySegment chunk = len == staging.byteSize() ? staging : staging.asSlice(0, len);
-            MemorySegment.copy(src, offset + done, chunk, 0, len);
-            long n = writeNative(fd, chunk);
-            if (n == Unistd.WOULD_BLOCK) {
-                break;
+    private long writeHeap(int fd, MemorySegment src, long size) throws ErrnoException {
+        CallMemory m = CallMemory.take();
+        try {
+            MemorySegment staging = m.staging();
+            long done = 0;
+            while (done < size) {
+                long len = Math.min(size - done, staging.byteSize());
+                MemorySegment chunk = len == staging.byteSize() ? staging : staging.asSlice(0, len);
+                MemorySegment.copy(src, done, chunk, 0, len);
+                long n = writeNative(fd, chunk);
+                if (n == Unistd.WOULD_BLOCK) {
+                    break;
+                }
+                done += n;
+                if (n < len) {
+                    break;
+                }
             }
-            done += n;
-            if (n < len) {
-                break;
-            }
+            return done;
+        } finally {
+            m.release();
         }
-        return done;
     }
 
     /**
      * Gathering write: writes {@code srcs[offset .. offset+length)} in order, each from its position to its
      * limit, in one system call ({@code sendmsg} on sockets, {@code writev} otherwise), and advances the
-     * positions by what was written. Direct buffers go as they are; heap buffers are staged (at most 64 KiB
-     * of them per call), and at most 1024 buffers go per call.
+     * positions by what was written. Direct buffers go as they are (at most 64 of them per call, each
+     * one's memory kept alive for the call); heap buffers are staged (at most 64 KiB of them per call);
+     * at most 1024 buffers and 1 GiB go per call. What is left is for the next call: the count may be
+     * less than the total.
      *
      * @param srcs   the buffers
      * @param offset the first buffer to write
      * @param length how many buffers
      * @return the count written; 0 when the stream cannot take any now
      * @throws IndexOutOfBoundsException                if offset/length do not fit {@code srcs}
+     * @throws IllegalStateException                    if a buffer's memory belongs to a closed arena
+     * @throws WrongThreadException                     if a buffer's memory is confined to another thread
      * @throws java.nio.channels.ClosedChannelException if this stream is closed
      * @throws ErrnoException                           on an OS error
      */
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, srcs.length);
         int fd = liveFd("write");
-        Scratch scratch = Scratch.get();
-        long staged = 0;
-        int count = 0;
         int end = offset + length;
-        for (int i = offset; i < end && count < Uio.IOV_MAX; i++) {
-            ByteBuffer b = srcs[i];
-            if (b.remaining() == 0) {
-                continue;
+        long n;
+        CallMemory m = CallMemory.take();
+        try {
+            for (int i = offset; i < end; i++) {
+                ByteBuffer b = srcs[i];
+                int rem = b.remaining();
+                if (rem == 0) {
+                    continue;
+                }
+                boolean more = b.isDirect()
+                        ? m.addNative(gatherSegment(b), b.position(), rem)
+                        : m.addHeap(MemorySegment.ofBuffer(b));
+                if (!more) {
+                    break;
+                }
             }
-            MemorySegment seg = MemorySegment.ofBuffer(b); // position to limit; native for a direct buffer
-            long len = putSource(scratch, count, seg, staged);
-            if (len == 0) {
-                break;
+            if (m.count() == 0) {
+                return 0;
             }
-            count++;
-            if (!seg.isNative()) {
-                staged += len;
-            }
-            if (len < seg.byteSize()) {
-                break;
-            }
+            n = m.gather(fd, socket);
+        } finally {
+            m.release();
         }
-        if (count == 0) {
-            return 0;
-        }
-        long n = gather(fd, scratch, count);
-        Reference.reachabilityFence(srcs);
         if (n <= 0) {
             return 0;
         }
@@ -315,86 +343,62 @@ public class NativeStream implements Selectable, Closeable {
         return n;
     }
 
+    /** A segment over a direct buffer's whole capacity, from a small per-stream cache. */
+    private MemorySegment gatherSegment(ByteBuffer direct) {
+        for (int i = 0; i < gatherBufs.length; i++) {
+            if (gatherBufs[i] == direct) {
+                return gatherSegs[i];
+            }
+        }
+        int i = gatherNext;
+        gatherNext = (i + 1) % gatherBufs.length;
+        gatherSegs[i] = wholeSegment(direct);
+        gatherBufs[i] = direct;
+        return gatherSegs[i];
+    }
+
     /**
      * Gathering write of segments: writes {@code srcs[offset .. offset+length)} in order, each whole, in
-     * one system call. Native segments go as they are (they must stay alive during the call); heap
-     * segments are staged (at most 64 KiB of them per call); at most 1024 segments go per call. The
-     * segments are not changed: the caller skips the written count itself.
+     * one system call. Native segments go as they are (at most 64 per call, each one's arena kept open
+     * for the call); heap segments are staged (at most 64 KiB of them per call); at most 1024 segments
+     * and 1 GiB go per call. The segments are not changed: the caller skips the written count itself.
      *
      * @param srcs   the segments
      * @param offset the first segment to write
      * @param length how many segments
      * @return the count written; 0 when the stream cannot take any now
      * @throws IndexOutOfBoundsException                if offset/length do not fit {@code srcs}
+     * @throws IllegalStateException                    if a segment's arena is closed (nothing is written)
+     * @throws WrongThreadException                     if a segment is confined to another thread (nothing
+     *                                                  is written)
      * @throws java.nio.channels.ClosedChannelException if this stream is closed
      * @throws ErrnoException                           on an OS error
      */
     public long write(MemorySegment[] srcs, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, srcs.length);
         int fd = liveFd("write");
-        Scratch scratch = Scratch.get();
-        long staged = 0;
-        int count = 0;
         int end = offset + length;
-        for (int i = offset; i < end && count < Uio.IOV_MAX; i++) {
-            MemorySegment seg = srcs[i];
-            if (seg.byteSize() == 0) {
-                continue;
+        CallMemory m = CallMemory.take();
+        try {
+            for (int i = offset; i < end; i++) {
+                MemorySegment seg = srcs[i];
+                long size = seg.byteSize();
+                if (size == 0) {
+                    continue;
+                }
+                boolean more = seg.isNative() ? m.addNative(seg, 0, size) : m.addHeap(seg);
+                if (!more) {
+                    break;
+                }
             }
-            long len = putSource(scratch, count, seg, staged);
-            if (len == 0) {
-                break;
+            if (m.count() == 0) {
+                return 0;
             }
-            count++;
-            if (!seg.isNative()) {
-                staged += len;
-            }
-            if (len < seg.byteSize()) {
-                break;
-            }
+            long n = m.gather(fd, socket);
+            return n <= 0 ? 0 : n;
+        } finally {
+            m.release();
         }
-        if (count == 0) {
-            return 0;
-        }
-        long n = gather(fd, scratch, count);
-        Reference.reachabilityFence(srcs);
-        return n <= 0 ? 0 : n;
-    }
-
-    /**
-     * Fills iovec {@code index} with one source of a gathering write: native memory as it is, heap memory
-     * copied into the staging buffer from {@code staged} on, as much of it as still fits.
-     *
-     * @return the bytes the entry covers: all of {@code seg}, less when staging ran short, 0 when it is full
-     */
-    private static long putSource(Scratch scratch, int index, MemorySegment seg, long staged) {
-        long size = seg.byteSize();
-        if (seg.isNative()) {
-            putIov(scratch.iov(), index, seg, size);
-            return size;
-        }
-        MemorySegment staging = scratch.staging();
-        long len = Math.min(size, staging.byteSize() - staged);
-        if (len > 0) {
-            MemorySegment.copy(seg, 0, staging, staged, len);
-            putIov(scratch.iov(), index, staging.asSlice(staged, len), len);
-        }
-        return len;
-    }
-
-    private static void putIov(MemorySegment iov, int index, MemorySegment base, long len) {
-        long at = index * Uio.IOVEC_SIZE;
-        iov.set(ValueLayout.ADDRESS, at + Uio.IOV_BASE_OFFSET, base);
-        iov.set(ValueLayout.JAVA_LONG, at + Uio.IOV_LEN_OFFSET, len);
-    }
-
-    private long gather(int fd, Scratch scratch, int count) throws ErrnoException {
-        if (socket) {
-            MemorySegment msg = scratch.msghdr();
-            msg.set(ValueLayout.JAVA_LONG, Sockets.MSG_IOVLEN_OFFSET, count);
-            return Sockets.sendmsg(fd, msg, Sockets.MSG_NOSIGNAL);
-        }
-        return Uio.writev(fd, scratch.iov(), count);
     }
 
     /**

@@ -174,12 +174,22 @@ public final class Native {
     }
 
     /**
-     * Wraps a {@link Throwable} thrown by {@code invokeExact} itself (never a C error): a linkage bug.
+     * Passes on what {@code invokeExact} itself threw (never a C error). The FFM runtime checks every
+     * segment argument before the call: a segment of a closed arena gives {@link IllegalStateException},
+     * a confined segment used from another thread {@link WrongThreadException}, a heap segment where
+     * native memory is needed {@link IllegalArgumentException}. Those are the caller's mistakes and are
+     * rethrown as they are, like every other unchecked exception and error. Only a checked exception,
+     * which a downcall cannot throw, becomes an {@link AssertionError}.
      *
      * @param t what the method handle threw
-     * @return an error to throw
+     * @return an error to throw, for a checked exception
+     * @throws RuntimeException {@code t} itself, when unchecked
+     * @throws Error            {@code t} itself, when an error
      */
     public static AssertionError linkageFailure(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
         if (t instanceof Error e) {
             throw e;
         }
