@@ -106,10 +106,11 @@ public final class EventLoop implements Executor, AutoCloseable {
      */
     public static EventLoop open(SelectorOpener opener) throws IOException {
         Selector selector = Objects.requireNonNull(opener.open(), "the opener returned no selector");
-        if (!selector.getMap().isEmpty()) {
+        int registered = selector.getMap().size();
+        if (registered != 0) {
             selector.close();
             throw new IllegalArgumentException("the selector for a new loop must have no registrations; it had "
-                    + selector.getMap().size() + " (open a new one in the opener)");
+                    + registered + " (open a new one in the opener)");
         }
         return new EventLoop(selector);
     }
