@@ -180,8 +180,7 @@ public final class SelectSelector extends BaseSelector {
     /** Rounds up to whole microseconds, so that the wait never ends early. */
     private void setTimeval(long timeoutNanos) {
         long micros = timeoutNanos / 1000 + (timeoutNanos % 1000 != 0 ? 1 : 0);
-        timeval.set(ValueLayout.JAVA_LONG, 0, micros / 1_000_000);
-        timeval.set(ValueLayout.JAVA_LONG, 8, micros % 1_000_000);
+        Select.setTimeval(timeval, micros);
     }
 
     private void setInterest(int fd, int events) {

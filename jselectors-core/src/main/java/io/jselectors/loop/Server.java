@@ -123,7 +123,7 @@ public final class Server implements AutoCloseable {
     }
 
     private static boolean isResourceShortage(int errno) {
-        return errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.ENOMEM || errno == 105 /* ENOBUFS */;
+        return errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.ENOMEM || errno == Errno.ENOBUFS;
     }
 
     private void pauseAccepting(Exception e) {

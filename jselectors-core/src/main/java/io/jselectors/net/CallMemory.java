@@ -208,7 +208,7 @@ final class CallMemory {
         System.arraycopy(held, 0, args, 0, heldCount);
         try {
             if (socket) {
-                msghdr.set(ValueLayout.JAVA_LONG, Sockets.MSG_IOVLEN_OFFSET, count);
+                Sockets.setMsgIovlen(msghdr, count);
                 return HeldCall.sendmsg(fd, msghdr, Sockets.MSG_NOSIGNAL, args);
             }
             return HeldCall.writev(fd, iov, count, args);

@@ -6,9 +6,6 @@ import io.jselectors.internal.os.Sockets;
 
 /** Builds the exceptions for errors a user can cause, with what to do about them. */
 final class Errors {
-    private static final int EACCES = 13;
-    private static final int EADDRNOTAVAIL = 99;
-
     private Errors() {}
 
     /**
@@ -57,10 +54,10 @@ final class Errors {
         if (errno == Errno.EAGAIN && unix) {
             return "the listener's backlog is full: retry later";
         }
-        if (errno == EACCES) {
+        if (errno == Errno.EACCES) {
             return unix ? "no permission on that path" : "ports below 1024 need privileges: use a higher port";
         }
-        if (errno == EADDRNOTAVAIL) {
+        if (errno == Sockets.EADDRNOTAVAIL) {
             return "that address is not one of this machine's (or no local port is free)";
         }
         if (errno == Errno.EMFILE) {

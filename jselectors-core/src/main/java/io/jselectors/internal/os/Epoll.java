@@ -13,38 +13,45 @@ import java.lang.invoke.MethodHandle;
 import java.util.Optional;
 
 /**
- * Linux epoll: constants, the {@code struct epoll_event} layout of this CPU, and the downcalls.
+ * Linux epoll: constants, the {@code struct epoll_event} layout of this CPU, and the downcalls; values
+ * from {@link Abi#CURRENT}.
  *
  * <p>{@code struct epoll_event} is packed on x86_64 (12 bytes, data at offset 4) and naturally
- * aligned elsewhere (16 bytes, data at offset 8).
+ * aligned elsewhere (16 bytes, data at offset 8). On a platform whose table has no epoll (macOS, FreeBSD)
+ * the constants are 0, {@link #isAvailable()} is false, and no epoll symbol is ever looked up.
  */
 public final class Epoll {
+    private static final AbiTable OS = Abi.CURRENT;
+    private static final boolean HAS_EPOLL = OS.hasFunction("epoll_create1");
+
     /** Readable. */
-    public static final int EPOLLIN = 0x001;
+    public static final int EPOLLIN = OS.constantOr("EPOLLIN", 0);
     /** Urgent data. */
-    public static final int EPOLLPRI = 0x002;
+    public static final int EPOLLPRI = OS.constantOr("EPOLLPRI", 0);
     /** Writable. */
-    public static final int EPOLLOUT = 0x004;
+    public static final int EPOLLOUT = OS.constantOr("EPOLLOUT", 0);
     /** Error; always reported. */
-    public static final int EPOLLERR = 0x008;
+    public static final int EPOLLERR = OS.constantOr("EPOLLERR", 0);
     /** Hang-up; always reported. */
-    public static final int EPOLLHUP = 0x010;
+    public static final int EPOLLHUP = OS.constantOr("EPOLLHUP", 0);
     /** Peer closed its writing half. */
-    public static final int EPOLLRDHUP = 0x2000;
+    public static final int EPOLLRDHUP = OS.constantOr("EPOLLRDHUP", 0);
     /** Edge-triggered. */
-    public static final int EPOLLET = 1 << 31;
+    public static final int EPOLLET = OS.constantOr("EPOLLET", 0);
 
     /** Add an fd. */
-    public static final int EPOLL_CTL_ADD = 1;
+    public static final int EPOLL_CTL_ADD = OS.constantOr("EPOLL_CTL_ADD", 0);
     /** Remove an fd. */
-    public static final int EPOLL_CTL_DEL = 2;
+    public static final int EPOLL_CTL_DEL = OS.constantOr("EPOLL_CTL_DEL", 0);
     /** Change an fd's events. */
-    public static final int EPOLL_CTL_MOD = 3;
+    public static final int EPOLL_CTL_MOD = OS.constantOr("EPOLL_CTL_MOD", 0);
     /** epoll_create1 flag: close on exec. */
-    public static final int EPOLL_CLOEXEC = 0x80000;
+    public static final int EPOLL_CLOEXEC = OS.constantOr("EPOLL_CLOEXEC", 0);
 
-    /** {@code struct epoll_event} for this CPU. */
-    public static final StructLayout EVENT = Platform.isX86_64()
+    private static final long EVENTS_OFFSET = 0;
+    private static final long DATA_OFFSET = OS.offsetOfOr("epoll_event.data", 8);
+    /** {@code struct epoll_event} for this CPU (the aligned layout where there is no epoll). */
+    public static final StructLayout EVENT = DATA_OFFSET == 4
             ? MemoryLayout.structLayout(
                     ValueLayout.JAVA_INT.withName("events"),
                     ValueLayout.JAVA_LONG_UNALIGNED.withName("data"))
@@ -55,22 +62,25 @@ public final class Epoll {
                     ValueLayout.JAVA_LONG.withName("data"));
     /** Size of one {@code struct epoll_event}. */
     public static final long EVENT_SIZE = EVENT.byteSize();
-    private static final long EVENTS_OFFSET = 0;
-    private static final long DATA_OFFSET = EVENT.byteOffset(MemoryLayout.PathElement.groupElement("data"));
 
     /** {@code struct timespec} for epoll_pwait2. */
     public static final StructLayout TIMESPEC =
             MemoryLayout.structLayout(ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_nsec"));
 
-    private static final String OPS[] = {"?", "ADD", "DEL", "MOD"};
+    static {
+        if (HAS_EPOLL) {
+            OS.checkSize(EVENT, "epoll_event");
+        }
+        OS.checkSize(TIMESPEC, "timespec");
+    }
 
     private static final Optional<MethodHandle> CREATE1 =
-            Native.downcallIfPresent("epoll_create1", FunctionDescriptor.of(C_INT, C_INT));
+            linkIfListed("epoll_create1", FunctionDescriptor.of(C_INT, C_INT));
     private static final Optional<MethodHandle> CTL =
-            Native.downcallIfPresent("epoll_ctl", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER));
+            linkIfListed("epoll_ctl", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER));
     private static final Optional<MethodHandle> WAIT =
-            Native.downcallIfPresent("epoll_wait", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT, C_INT));
-    private static final Optional<MethodHandle> PWAIT2 = Native.downcallIfPresent(
+            linkIfListed("epoll_wait", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT, C_INT));
+    private static final Optional<MethodHandle> PWAIT2 = linkIfListed(
             "epoll_pwait2", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT, C_POINTER, C_POINTER));
 
     /** Whether the kernel (not only the C library) has epoll_pwait2; probed once. */
@@ -80,7 +90,7 @@ public final class Epoll {
 
     /** @return true on Linux with epoll in the C library */
     public static boolean isAvailable() {
-        return Platform.isLinux() && CREATE1.isPresent() && CTL.isPresent() && WAIT.isPresent();
+        return HAS_EPOLL && CREATE1.isPresent() && CTL.isPresent() && WAIT.isPresent();
     }
 
     /** @return true when epoll_pwait2 (nanosecond timeouts, Linux 5.11+) can be used */
@@ -121,7 +131,7 @@ public final class Epoll {
     public static void ctl(int epfd, int op, int fd, MemorySegment event) throws ErrnoException {
         int r = ctlRaw(epfd, op, fd, event);
         if (r != 0) {
-            throw Errno.exception("epoll_ctl(" + OPS[op] + ", fd=" + fd + ")", r);
+            throw Errno.exception("epoll_ctl(" + opName(op) + ", fd=" + fd + ")", r);
         }
     }
 
@@ -211,6 +221,14 @@ public final class Epoll {
         timespec.set(ValueLayout.JAVA_LONG, 8, nanos % 1_000_000_000L);
     }
 
+    private static String opName(int op) {
+        return op == EPOLL_CTL_ADD ? "ADD" : op == EPOLL_CTL_DEL ? "DEL" : op == EPOLL_CTL_MOD ? "MOD" : "op " + op;
+    }
+
+    private static Optional<MethodHandle> linkIfListed(String symbol, FunctionDescriptor fd) {
+        return OS.hasFunction(symbol) ? Native.downcallIfPresent(symbol, fd) : Optional.empty();
+    }
+
     private static int capacity(MemorySegment events) {
         long n = events.byteSize() / EVENT_SIZE;
         if (n < 1) {
@@ -227,7 +245,7 @@ public final class Epoll {
     }
 
     private static boolean probePwait2() {
-        if (PWAIT2.isEmpty() || !Platform.isLinux()) {
+        if (PWAIT2.isEmpty()) {
             return false;
         }
         // On an invalid epfd a kernel with the call answers EBADF; one without answers ENOSYS.

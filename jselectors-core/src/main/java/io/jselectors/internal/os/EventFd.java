@@ -8,23 +8,29 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.Optional;
 
-/** Linux {@code eventfd}: a kernel 64-bit counter behind a descriptor. */
+/**
+ * Linux {@code eventfd}: a kernel 64-bit counter behind a descriptor. Values from {@link Abi#CURRENT};
+ * where the table has no eventfd (macOS, FreeBSD) the flags are 0 and the symbol is never looked up.
+ */
 public final class EventFd {
-    /** Non-blocking reads and writes. */
-    public static final int EFD_NONBLOCK = 0x800;
-    /** Close on exec. */
-    public static final int EFD_CLOEXEC = 0x80000;
-    /** Each read takes 1 instead of the whole count. */
-    public static final int EFD_SEMAPHORE = 1;
+    private static final AbiTable OS = Abi.CURRENT;
 
-    private static final Optional<MethodHandle> EVENTFD =
-            Native.downcallIfPresent("eventfd", FunctionDescriptor.of(C_INT, C_INT, C_INT));
+    /** Non-blocking reads and writes. */
+    public static final int EFD_NONBLOCK = OS.constantOr("EFD_NONBLOCK", 0);
+    /** Close on exec. */
+    public static final int EFD_CLOEXEC = OS.constantOr("EFD_CLOEXEC", 0);
+    /** Each read takes 1 instead of the whole count. */
+    public static final int EFD_SEMAPHORE = OS.constantOr("EFD_SEMAPHORE", 0);
+
+    private static final Optional<MethodHandle> EVENTFD = OS.hasFunction("eventfd")
+            ? Native.downcallIfPresent("eventfd", FunctionDescriptor.of(C_INT, C_INT, C_INT))
+            : Optional.empty();
 
     private EventFd() {}
 
     /** @return true where the C library has eventfd (Linux) */
     public static boolean isAvailable() {
-        return Platform.isLinux() && EVENTFD.isPresent();
+        return EVENTFD.isPresent();
     }
 
     /**

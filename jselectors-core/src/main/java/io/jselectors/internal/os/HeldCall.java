@@ -26,9 +26,9 @@ import java.util.Arrays;
  * variadic function ignore arguments it does not consume.
  *
  * <p>One handle per size class ({@link #classSize(int)}): the unused slots carry
- * {@link MemorySegment#NULL}, which is always alive. The system call numbers come from the kernel's
- * headers ({@code asm/unistd_64.h} on x86_64, {@code asm-generic/unistd.h} on aarch64); on other
- * platforms {@link #isAvailable()} is false and callers write one segment per call instead.
+ * {@link MemorySegment#NULL}, which is always alive. The system call numbers come from the OS table
+ * ({@code SYS_writev}, {@code SYS_sendmsg}: the Linux profiles have them); on other platforms
+ * {@link #isAvailable()} is false and callers write one segment per call instead.
  */
 public final class HeldCall {
     /** The most segments one call can hold alive. */
@@ -40,17 +40,10 @@ public final class HeldCall {
     private static final long SYS_SENDMSG;
 
     static {
-        long writev = -1;
-        long sendmsg = -1;
-        if (Platform.isLinux() && Platform.isX86_64()) {
-            writev = 20; // __NR_writev, asm/unistd_64.h
-            sendmsg = 46; // __NR_sendmsg
-        } else if (Platform.isLinux() && Platform.isAarch64()) {
-            writev = 66; // __NR_writev, asm-generic/unistd.h
-            sendmsg = 211; // __NR_sendmsg
-        }
-        SYS_WRITEV = writev;
-        SYS_SENDMSG = sendmsg;
+        // System call numbers are per CPU; only the Linux tables have them (the BSDs' variadic syscall()
+        // is deprecated on macOS and not worth the risk there).
+        SYS_WRITEV = Abi.CURRENT.constantOr("SYS_writev", -1);
+        SYS_SENDMSG = Abi.CURRENT.constantOr("SYS_sendmsg", -1);
     }
 
     private static final MethodHandle[] HANDLES = new MethodHandle[CLASSES.length];

@@ -32,6 +32,8 @@ public final class Native {
     public static final ValueLayout C_POINTER = ValueLayout.ADDRESS;
 
     private static final Linker LINKER = Linker.nativeLinker();
+    /** Symbols looked up, whether found or not (only at link time, never on a call). */
+    private static final java.util.Set<String> LOOKED_UP = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO_HANDLE =
             CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
@@ -127,8 +129,47 @@ public final class Native {
         return find(name).map(addr -> LINKER.downcallHandle(addr, descriptor));
     }
 
+    /**
+     * The C integer layout of a given size, for types whose size differs by platform ({@code nfds_t},
+     * {@code suseconds_t}): 4 bytes is a C int, 8 a C long.
+     *
+     * @param size the size from the OS table
+     * @return the layout
+     */
+    public static ValueLayout cUnsigned(int size) {
+        return switch (size) {
+            case 4 -> C_INT;
+            case 8 -> C_LONG;
+            default -> throw new IllegalArgumentException("no " + size + "-byte C integer on LP64");
+        };
+    }
+
+    /**
+     * Gives a downcall handle the Java type its callers use, whatever the platform's C types: e.g. a
+     * {@code long} argument narrowed to an {@code int} where {@code nfds_t} has 4 bytes. The conversion
+     * is part of the handle, so the JIT inlines it.
+     *
+     * @param h      the handle
+     * @param ret    the Java return type
+     * @param params the Java parameter types, the capture segment first
+     * @return the adapted handle
+     */
+    public static MethodHandle adapt(MethodHandle h, Class<?> ret, Class<?>... params) {
+        return java.lang.invoke.MethodHandles.explicitCastArguments(
+                h, java.lang.invoke.MethodType.methodType(ret, params));
+    }
+
     private static Optional<MemorySegment> find(String name) {
+        LOOKED_UP.add(name);
         return LINKER.defaultLookup().find(name);
+    }
+
+    /**
+     * @return every symbol looked up so far, for tests that check that no class looks up a function its
+     *     platform lacks
+     */
+    static java.util.Set<String> lookedUp() {
+        return java.util.Set.copyOf(LOOKED_UP);
     }
 
     /**

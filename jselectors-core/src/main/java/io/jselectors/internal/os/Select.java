@@ -10,21 +10,43 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.ByteOrder;
 
 /**
- * POSIX {@code select}: {@code fd_set} as a bounded segment of {@link #FD_SETSIZE} bits, and the
- * downcall. An fd outside {@code [0, FD_SETSIZE)} is refused before any bit is touched.
+ * POSIX {@code select}: {@code fd_set} as a bounded segment of {@link #FD_SETSIZE} bits, {@code struct
+ * timeval}, and the downcall. An fd outside {@code [0, FD_SETSIZE)} is refused before any bit is touched.
+ * Sizes from {@link Abi#CURRENT}.
+ *
+ * <p>Bit {@code fd} of an {@code fd_set} is bit {@code fd % 8} of byte {@code fd / 8} on every
+ * little-endian platform, whether the C library declares the set as 64-bit words (glibc, FreeBSD) or
+ * 32-bit words (macOS); this class reads and writes 64-bit words, little-endian only (every profile is).
  */
 public final class Select {
+    private static final AbiTable OS = Abi.CURRENT;
+
     /** Bits in one fd_set. */
-    public static final int FD_SETSIZE = 1024;
+    public static final int FD_SETSIZE = OS.constant("FD_SETSIZE");
     /** Bytes in one fd_set. */
-    public static final long FD_SET_BYTES = FD_SETSIZE / 8;
+    public static final long FD_SET_BYTES = OS.sizeOf("fd_set");
     /** {@code fd_set}: an array of 64-bit words, bit (fd % 64) of word (fd / 64). */
-    public static final MemoryLayout FD_SET = MemoryLayout.sequenceLayout(FD_SETSIZE / 64, ValueLayout.JAVA_LONG);
-    /** {@code struct timeval}. */
-    public static final StructLayout TIMEVAL =
-            MemoryLayout.structLayout(ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_usec"));
+    public static final MemoryLayout FD_SET = MemoryLayout.sequenceLayout(FD_SET_BYTES / 8, ValueLayout.JAVA_LONG);
+
+    private static final long TV_USEC_OFFSET = OS.offsetOf("timeval.tv_usec");
+    private static final boolean TV_USEC_IS_INT = OS.sizeOf("timeval.tv_usec") == 4;
+    /** {@code struct timeval}: {@code time_t tv_sec} and a {@code suseconds_t tv_usec} of 8 bytes, or 4 on macOS. */
+    public static final StructLayout TIMEVAL = MemoryLayout.structLayout(
+            ValueLayout.JAVA_LONG.withName("tv_sec"),
+            TV_USEC_IS_INT
+                    ? MemoryLayout.structLayout(ValueLayout.JAVA_INT.withName("tv_usec"), MemoryLayout.paddingLayout(4))
+                    : ValueLayout.JAVA_LONG.withName("tv_usec"));
+
+    static {
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN || FD_SET_BYTES * 8 != FD_SETSIZE) {
+            throw new IllegalStateException("fd_set of " + FD_SET_BYTES + " bytes for " + FD_SETSIZE
+                    + " fds on a " + ByteOrder.nativeOrder() + " CPU: not the layout this binding writes");
+        }
+        OS.checkSize(TIMEVAL, "timeval");
+    }
 
     private static final MethodHandle SELECT = Native.downcall(
             "select", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER));
@@ -65,6 +87,21 @@ public final class Select {
             return -1;
         }
         throw Native.error("select(nfds=" + nfds + ")", st);
+    }
+
+    /**
+     * Stores a non-negative wait into a {@link #TIMEVAL}.
+     *
+     * @param timeval the struct
+     * @param micros  the wait in microseconds
+     */
+    public static void setTimeval(MemorySegment timeval, long micros) {
+        timeval.set(ValueLayout.JAVA_LONG, 0, micros / 1_000_000);
+        if (TV_USEC_IS_INT) {
+            timeval.set(ValueLayout.JAVA_INT, TV_USEC_OFFSET, (int) (micros % 1_000_000));
+        } else {
+            timeval.set(ValueLayout.JAVA_LONG, TV_USEC_OFFSET, micros % 1_000_000);
+        }
     }
 
     /** Sets the bit of fd. */

@@ -11,111 +11,156 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 
 /**
  * BSD sockets from {@code <sys/socket.h>}, {@code <netinet/in.h>} and {@code <netinet/tcp.h>}:
- * constants, {@code struct msghdr} and {@code struct linger}, and the downcalls.
+ * constants, {@code struct msghdr} and {@code struct linger}, and the downcalls. Values from
+ * {@link Abi#CURRENT}.
  *
- * <p>The values are Linux's (checked against this machine's headers with a C program): {@code accept4}
- * and {@code MSG_NOSIGNAL} are Linux calls. Calls whose failure the caller turns into its own message
- * (bind, connect, getpeername) come in a {@code Raw} form returning 0 or the errno; the others throw
- * {@link ErrnoException} naming the call and the fd. EINTR is retried everywhere except connect, where
- * the connection goes on in the background exactly as for EINPROGRESS.
+ * <p>Calls whose failure the caller turns into its own message (bind, connect, getpeername) come in a
+ * {@code Raw} form returning 0 or the errno; the others throw {@link ErrnoException} naming the call and
+ * the fd. EINTR is retried everywhere except connect, where the connection goes on in the background
+ * exactly as for EINPROGRESS.
+ *
+ * <p>Platform differences handled here: macOS has neither the {@code SOCK_NONBLOCK}/{@code SOCK_CLOEXEC}
+ * type flags nor {@code accept4}, so there {@link #SOCK_NONBLOCK} and {@link #SOCK_CLOEXEC} are bits of
+ * this class's own that {@link #socket}, {@link #socketpair} and {@link #accept4} strip from the type and
+ * apply with {@code fcntl} after the call; and every new socket there also gets {@code SO_NOSIGPIPE}, as
+ * macOS before 11 ignores {@code MSG_NOSIGNAL}. {@code struct msghdr}'s lengths are {@code size_t} on
+ * Linux and {@code int}/{@code socklen_t} on the BSDs: write {@code msg_iovlen} with {@link #setMsgIovlen}.
  */
 public final class Sockets {
+    private static final AbiTable OS = Abi.CURRENT;
+    /** Whether socket(), socketpair() and accept4() take SOCK_NONBLOCK|SOCK_CLOEXEC in the type. */
+    private static final boolean HAS_SOCK_FLAGS = OS.has("SOCK_NONBLOCK");
+    private static final boolean HAS_ACCEPT4 = OS.hasFunction("accept4");
+    /** macOS: set SO_NOSIGPIPE on every new socket, the fallback for systems that ignore MSG_NOSIGNAL. */
+    private static final boolean SET_NOSIGPIPE = OS.os() == AbiTable.Os.MACOS;
+
     /** Unix domain sockets. */
-    public static final int AF_UNIX = 1;
+    public static final int AF_UNIX = OS.constant("AF_UNIX");
     /** IPv4. */
-    public static final int AF_INET = 2;
+    public static final int AF_INET = OS.constant("AF_INET");
     /** IPv6. */
-    public static final int AF_INET6 = 10;
+    public static final int AF_INET6 = OS.constant("AF_INET6");
     /** Stream sockets. */
-    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_STREAM = OS.constant("SOCK_STREAM");
     /** Datagram sockets. */
-    public static final int SOCK_DGRAM = 2;
-    /** socket()/socketpair()/accept4() type flag: non-blocking. */
-    public static final int SOCK_NONBLOCK = 0x800;
-    /** socket()/socketpair()/accept4() type flag: close on exec. */
-    public static final int SOCK_CLOEXEC = 0x80000;
+    public static final int SOCK_DGRAM = OS.constant("SOCK_DGRAM");
+    /**
+     * socket()/socketpair()/accept4() type flag: non-blocking. The OS's value where it has one; on macOS
+     * a bit of this class's own (never passed to the OS), applied with fcntl.
+     */
+    public static final int SOCK_NONBLOCK = HAS_SOCK_FLAGS ? OS.constant("SOCK_NONBLOCK") : 1 << 30;
+    /** socket()/socketpair()/accept4() type flag: close on exec; on macOS, like {@link #SOCK_NONBLOCK}, our own bit. */
+    public static final int SOCK_CLOEXEC = HAS_SOCK_FLAGS ? OS.constant("SOCK_CLOEXEC") : 1 << 29;
 
     /** Option level of the socket itself. */
-    public static final int SOL_SOCKET = 1;
+    public static final int SOL_SOCKET = OS.constant("SOL_SOCKET");
     /** Allow binding a port with connections in TIME_WAIT. */
-    public static final int SO_REUSEADDR = 2;
+    public static final int SO_REUSEADDR = OS.constant("SO_REUSEADDR");
     /** Read (and clear) the pending error, e.g. of a non-blocking connect. */
-    public static final int SO_ERROR = 4;
-    /** Send buffer size (the kernel doubles what is set). */
-    public static final int SO_SNDBUF = 7;
-    /** Receive buffer size (the kernel doubles what is set). */
-    public static final int SO_RCVBUF = 8;
+    public static final int SO_ERROR = OS.constant("SO_ERROR");
+    /** Send buffer size (Linux doubles what is set). */
+    public static final int SO_SNDBUF = OS.constant("SO_SNDBUF");
+    /** Receive buffer size (Linux doubles what is set). */
+    public static final int SO_RCVBUF = OS.constant("SO_RCVBUF");
     /** TCP keep-alive probes. */
-    public static final int SO_KEEPALIVE = 9;
+    public static final int SO_KEEPALIVE = OS.constant("SO_KEEPALIVE");
     /** Linger on close; {l_onoff=1, l_linger=0} makes close send a reset. */
-    public static final int SO_LINGER = 13;
-    /** Let several sockets bind the same address and port; the kernel spreads connections. */
-    public static final int SO_REUSEPORT = 15;
+    public static final int SO_LINGER = OS.constant("SO_LINGER");
+    /** Let several sockets bind the same address and port. */
+    public static final int SO_REUSEPORT = OS.constant("SO_REUSEPORT");
+    /** macOS and FreeBSD: no SIGPIPE for writes on this socket (-1 where the platform has no such option). */
+    public static final int SO_NOSIGPIPE = OS.constantOr("SO_NOSIGPIPE", -1);
     /** Option level of TCP. */
-    public static final int IPPROTO_TCP = 6;
+    public static final int IPPROTO_TCP = OS.constant("IPPROTO_TCP");
     /** Option level of IPv6. */
-    public static final int IPPROTO_IPV6 = 41;
+    public static final int IPPROTO_IPV6 = OS.constant("IPPROTO_IPV6");
     /** Disable Nagle's algorithm. */
-    public static final int TCP_NODELAY = 1;
+    public static final int TCP_NODELAY = OS.constant("TCP_NODELAY");
     /** An IPv6 socket accepts IPv6 only (no IPv4-mapped peers). */
-    public static final int IPV6_V6ONLY = 26;
+    public static final int IPV6_V6ONLY = OS.constant("IPV6_V6ONLY");
 
     /** shutdown(): no more receptions. */
-    public static final int SHUT_RD = 0;
+    public static final int SHUT_RD = OS.constant("SHUT_RD");
     /** shutdown(): no more transmissions (the peer reads end of file). */
-    public static final int SHUT_WR = 1;
+    public static final int SHUT_WR = OS.constant("SHUT_WR");
     /** shutdown(): both. */
-    public static final int SHUT_RDWR = 2;
+    public static final int SHUT_RDWR = OS.constant("SHUT_RDWR");
 
     /** send()/sendmsg() flag: report EPIPE without raising SIGPIPE. */
-    public static final int MSG_NOSIGNAL = 0x4000;
+    public static final int MSG_NOSIGNAL = OS.constant("MSG_NOSIGNAL");
     /** send()/recv() flag: do not block this once. */
-    public static final int MSG_DONTWAIT = 0x40;
+    public static final int MSG_DONTWAIT = OS.constant("MSG_DONTWAIT");
 
     /** Connection in progress (non-blocking connect). */
-    public static final int EINPROGRESS = 115;
+    public static final int EINPROGRESS = OS.constant("EINPROGRESS");
     /** A previous connect on this socket is still in progress. */
-    public static final int EALREADY = 114;
+    public static final int EALREADY = OS.constant("EALREADY");
     /** The socket is already connected. */
-    public static final int EISCONN = 106;
+    public static final int EISCONN = OS.constant("EISCONN");
     /** The socket is not connected. */
-    public static final int ENOTCONN = 107;
+    public static final int ENOTCONN = OS.constant("ENOTCONN");
     /** The connection was aborted before accept took it. */
-    public static final int ECONNABORTED = 103;
+    public static final int ECONNABORTED = OS.constant("ECONNABORTED");
     /** Nobody listens at the address. */
-    public static final int ECONNREFUSED = 111;
+    public static final int ECONNREFUSED = OS.constant("ECONNREFUSED");
     /** The peer reset the connection. */
-    public static final int ECONNRESET = 104;
+    public static final int ECONNRESET = OS.constant("ECONNRESET");
     /** The address is already bound. */
-    public static final int EADDRINUSE = 98;
+    public static final int EADDRINUSE = OS.constant("EADDRINUSE");
+    /** The address is not one of this machine's (or no local port is free). */
+    public static final int EADDRNOTAVAIL = OS.constant("EADDRNOTAVAIL");
     /** Operation not supported on this kind of socket. */
-    public static final int EOPNOTSUPP = 95;
+    public static final int EOPNOTSUPP = OS.constant("EOPNOTSUPP");
     /** Protocol not available (e.g. a TCP option on a Unix socket). */
-    public static final int ENOPROTOOPT = 92;
+    public static final int ENOPROTOOPT = OS.constant("ENOPROTOOPT");
 
     /** {@code struct linger}: two C ints. */
     public static final StructLayout LINGER =
             MemoryLayout.structLayout(C_INT.withName("l_onoff"), C_INT.withName("l_linger"));
 
-    /** {@code struct msghdr} (LP64). */
-    public static final StructLayout MSGHDR = MemoryLayout.structLayout(
-            C_POINTER.withName("msg_name"),
-            C_INT.withName("msg_namelen"),
-            MemoryLayout.paddingLayout(4),
-            C_POINTER.withName("msg_iov"),
-            C_SIZE_T.withName("msg_iovlen"),
-            C_POINTER.withName("msg_control"),
-            C_SIZE_T.withName("msg_controllen"),
-            C_INT.withName("msg_flags"),
-            MemoryLayout.paddingLayout(4));
+    private static final boolean MSG_LENGTHS_ARE_INTS = OS.sizeOf("msghdr.msg_iovlen") == 4;
+    /** {@code struct msghdr} (LP64): lengths are {@code size_t} on Linux, {@code int}/{@code socklen_t} on the BSDs. */
+    public static final StructLayout MSGHDR = MSG_LENGTHS_ARE_INTS
+            ? MemoryLayout.structLayout(
+                    C_POINTER.withName("msg_name"),
+                    C_INT.withName("msg_namelen"),
+                    MemoryLayout.paddingLayout(4),
+                    C_POINTER.withName("msg_iov"),
+                    C_INT.withName("msg_iovlen"),
+                    MemoryLayout.paddingLayout(4),
+                    C_POINTER.withName("msg_control"),
+                    C_INT.withName("msg_controllen"),
+                    C_INT.withName("msg_flags"))
+            : MemoryLayout.structLayout(
+                    C_POINTER.withName("msg_name"),
+                    C_INT.withName("msg_namelen"),
+                    MemoryLayout.paddingLayout(4),
+                    C_POINTER.withName("msg_iov"),
+                    C_SIZE_T.withName("msg_iovlen"),
+                    C_POINTER.withName("msg_control"),
+                    C_SIZE_T.withName("msg_controllen"),
+                    C_INT.withName("msg_flags"),
+                    MemoryLayout.paddingLayout(4));
     /** Offset of {@code msg_iov} in {@link #MSGHDR}. */
-    public static final long MSG_IOV_OFFSET = MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_iov"));
+    public static final long MSG_IOV_OFFSET = OS.offsetOf("msghdr.msg_iov");
     /** Offset of {@code msg_iovlen} in {@link #MSGHDR}. */
-    public static final long MSG_IOVLEN_OFFSET =
-            MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_iovlen"));
+    public static final long MSG_IOVLEN_OFFSET = OS.offsetOf("msghdr.msg_iovlen");
+
+    static {
+        OS.checkSize(LINGER, "linger");
+        OS.checkSize(MSGHDR, "msghdr");
+        for (String field : new String[] {"msg_name", "msg_namelen", "msg_iov", "msg_iovlen", "msg_control",
+                "msg_controllen", "msg_flags"}) {
+            if (MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement(field)) != OS.offsetOf("msghdr." + field)) {
+                throw new IllegalStateException(
+                        "msghdr." + field + " is not where the " + OS.profile() + " table puts it");
+            }
+        }
+    }
 
     private static final MethodHandle SOCKETPAIR =
             Native.downcall("socketpair", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER));
@@ -124,8 +169,13 @@ public final class Sockets {
     private static final MethodHandle BIND =
             Native.downcall("bind", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT));
     private static final MethodHandle LISTEN = Native.downcall("listen", FunctionDescriptor.of(C_INT, C_INT, C_INT));
-    private static final MethodHandle ACCEPT4 =
-            Native.downcall("accept4", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_POINTER, C_INT));
+    /** accept4, where the table lists it; else null. Same Java type as {@link #ACCEPT}. */
+    private static final MethodHandle ACCEPT4 = HAS_ACCEPT4
+            ? Native.downcall("accept4", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_POINTER, C_INT))
+            : null;
+    /** accept, taking (and ignoring) a flags argument so that one loop serves both. */
+    private static final MethodHandle ACCEPT = MethodHandles.dropArguments(
+            Native.downcall("accept", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_POINTER)), 4, int.class);
     private static final MethodHandle CONNECT =
             Native.downcall("connect", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT));
     private static final MethodHandle GETSOCKNAME =
@@ -160,15 +210,32 @@ public final class Sockets {
         if (fds.byteSize() < 2 * C_INT.byteSize()) {
             throw new IllegalArgumentException("socketpair needs room for two ints, got " + fds.byteSize() + " bytes");
         }
+        int flags = type & (SOCK_NONBLOCK | SOCK_CLOEXEC);
         MemorySegment st = Native.errnoState();
         int r;
         try {
-            r = (int) SOCKETPAIR.invokeExact(st, domain, type, protocol, fds);
+            r = (int) SOCKETPAIR.invokeExact(st, domain, HAS_SOCK_FLAGS ? type : type & ~flags, protocol, fds);
         } catch (Throwable t) {
             throw Native.linkageFailure(t);
         }
         if (r < 0) {
             throw Native.error("socketpair(domain=" + domain + ", type=0x" + Integer.toHexString(type) + ")", st);
+        }
+        if (!HAS_SOCK_FLAGS || SET_NOSIGPIPE) {
+            int first = fds.getAtIndex(C_INT, 0);
+            int second = fds.getAtIndex(C_INT, 1);
+            try {
+                afterCreate(first, flags, !HAS_SOCK_FLAGS);
+            } catch (ErrnoException e) {
+                Unistd.closeAfterFailure(second, e);
+                throw e;
+            }
+            try {
+                afterCreate(second, flags, !HAS_SOCK_FLAGS);
+            } catch (ErrnoException e) {
+                Unistd.closeAfterFailure(first, e);
+                throw e;
+            }
         }
     }
 
@@ -182,17 +249,18 @@ public final class Sockets {
      * @throws ErrnoException on EMFILE, ENFILE, EAFNOSUPPORT, ...
      */
     public static int socket(int domain, int type, int protocol) throws ErrnoException {
+        int flags = type & (SOCK_NONBLOCK | SOCK_CLOEXEC);
         MemorySegment st = Native.errnoState();
         int fd;
         try {
-            fd = (int) SOCKET.invokeExact(st, domain, type, protocol);
+            fd = (int) SOCKET.invokeExact(st, domain, HAS_SOCK_FLAGS ? type : type & ~flags, protocol);
         } catch (Throwable t) {
             throw Native.linkageFailure(t);
         }
         if (fd < 0) {
             throw Native.error("socket(domain=" + domain + ", type=0x" + Integer.toHexString(type) + ")", st);
         }
-        return fd;
+        return afterCreate(fd, flags, !HAS_SOCK_FLAGS);
     }
 
     /**
@@ -236,8 +304,9 @@ public final class Sockets {
     }
 
     /**
-     * Accepts a connection without asking for the peer's address. EINTR and ECONNABORTED (the peer gave
-     * up before we took it) are retried.
+     * Accepts a connection without asking for the peer's address: {@code accept4} where the C library has
+     * it, else {@link #acceptThenFcntl}. EINTR and ECONNABORTED (the peer gave up before we took it) are
+     * retried.
      *
      * @param fd    the listening socket
      * @param flags {@link #SOCK_NONBLOCK}/{@link #SOCK_CLOEXEC} for the new socket
@@ -245,11 +314,33 @@ public final class Sockets {
      * @throws ErrnoException on EMFILE, ENFILE, ENOBUFS, EBADF, ...
      */
     public static int accept4(int fd, int flags) throws ErrnoException {
+        if (!HAS_ACCEPT4) {
+            return acceptThenFcntl(fd, flags);
+        }
+        return acceptLoop(ACCEPT4, "accept4", fd, flags);
+    }
+
+    /**
+     * Accepts with {@code accept}, then sets the flags with {@code fcntl} (and SO_NOSIGPIPE on macOS): what
+     * {@link #accept4} does where the C library has no accept4. Runs anywhere, so that tests can run it on
+     * Linux.
+     *
+     * @param fd    the listening socket
+     * @param flags {@link #SOCK_NONBLOCK}/{@link #SOCK_CLOEXEC} for the new socket, applied with fcntl
+     * @return the new descriptor, or {@link Unistd#WOULD_BLOCK} (-1) when no connection is pending
+     * @throws ErrnoException on EMFILE, ENFILE, ENOBUFS, EBADF, ...; a socket whose fcntl failed is closed
+     */
+    static int acceptThenFcntl(int fd, int flags) throws ErrnoException {
+        int c = acceptLoop(ACCEPT, "accept", fd, 0);
+        return c < 0 ? c : afterCreate(c, flags, true);
+    }
+
+    private static int acceptLoop(MethodHandle h, String call, int fd, int flags) throws ErrnoException {
         MemorySegment st = Native.errnoState();
         while (true) {
             int r;
             try {
-                r = (int) ACCEPT4.invokeExact(st, fd, MemorySegment.NULL, MemorySegment.NULL, flags);
+                r = (int) h.invokeExact(st, fd, MemorySegment.NULL, MemorySegment.NULL, flags);
             } catch (Throwable t) {
                 throw Native.linkageFailure(t);
             }
@@ -261,8 +352,39 @@ public final class Sockets {
                 return (int) Unistd.WOULD_BLOCK;
             }
             if (e != Errno.EINTR && e != ECONNABORTED) {
-                throw Native.error("accept4", fd, st);
+                throw Native.error(call, fd, st);
             }
+        }
+    }
+
+    /**
+     * Finishes a socket just created: the type flags with fcntl where the call could not take them, and
+     * SO_NOSIGPIPE on macOS. On failure the socket is closed.
+     *
+     * @param fd        the new socket
+     * @param flags     the {@link #SOCK_NONBLOCK}/{@link #SOCK_CLOEXEC} bits asked for
+     * @param withFcntl whether the call did not apply them itself
+     * @return fd
+     * @throws ErrnoException when fcntl or setsockopt fails (fd is then closed)
+     */
+    private static int afterCreate(int fd, int flags, boolean withFcntl) throws ErrnoException {
+        if (withFcntl) {
+            Fcntl.setFlagsOrClose(fd, (flags & SOCK_NONBLOCK) != 0, (flags & SOCK_CLOEXEC) != 0);
+        }
+        if (SET_NOSIGPIPE) {
+            int e = setNoSigpipe(fd);
+            if (e != 0) {
+                ErrnoException ex = Errno.exception("setsockopt(fd=" + fd + ", SO_NOSIGPIPE)", e);
+                Unistd.closeAfterFailure(fd, ex);
+                throw ex;
+            }
+        }
+        return fd;
+    }
+
+    private static int setNoSigpipe(int fd) {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            return setsockoptIntRaw(fd, SOL_SOCKET, SO_NOSIGPIPE, 1, arena.allocate(C_INT));
         }
     }
 
@@ -485,6 +607,20 @@ public final class Sockets {
             r = Native.ioResult(n, "sendmsg", fd, st);
         } while (r == Native.RETRY);
         return r;
+    }
+
+    /**
+     * Stores the number of iovecs into a {@link #MSGHDR}, as the platform's {@code msg_iovlen} type.
+     *
+     * @param msghdr the struct
+     * @param count  how many iovecs {@code msg_iov} points at
+     */
+    public static void setMsgIovlen(MemorySegment msghdr, int count) {
+        if (MSG_LENGTHS_ARE_INTS) {
+            msghdr.set(ValueLayout.JAVA_INT, MSG_IOVLEN_OFFSET, count);
+        } else {
+            msghdr.set(ValueLayout.JAVA_LONG, MSG_IOVLEN_OFFSET, count);
+        }
     }
 
     private static void checkLength(MemorySegment addr, int len) {

@@ -11,19 +11,31 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 
-/** Scatter/gather I/O from {@code <sys/uio.h>}: {@code struct iovec}, {@code writev}, {@code readv}. */
+/**
+ * Scatter/gather I/O from {@code <sys/uio.h>}: {@code struct iovec}, {@code writev}, {@code readv}; sizes
+ * from {@link Abi#CURRENT}.
+ */
 public final class Uio {
+    private static final AbiTable OS = Abi.CURRENT;
+
     /** {@code struct iovec} (LP64): base pointer, length. */
     public static final StructLayout IOVEC =
             MemoryLayout.structLayout(C_POINTER.withName("iov_base"), C_SIZE_T.withName("iov_len"));
     /** Size of one {@code struct iovec}. */
     public static final long IOVEC_SIZE = IOVEC.byteSize();
     /** Offset of {@code iov_base}. */
-    public static final long IOV_BASE_OFFSET = 0;
+    public static final long IOV_BASE_OFFSET = OS.offsetOf("iovec.iov_base");
     /** Offset of {@code iov_len}. */
-    public static final long IOV_LEN_OFFSET = IOVEC.byteOffset(MemoryLayout.PathElement.groupElement("iov_len"));
-    /** The most iovecs one call takes ({@code IOV_MAX}; sysconf(_SC_IOV_MAX) is 1024 on Linux). */
-    public static final int IOV_MAX = 1024;
+    public static final long IOV_LEN_OFFSET = OS.offsetOf("iovec.iov_len");
+    /** The most iovecs one call takes ({@code IOV_MAX} of {@code <limits.h>}). */
+    public static final int IOV_MAX = OS.constant("IOV_MAX");
+
+    static {
+        OS.checkSize(IOVEC, "iovec");
+        if (IOV_LEN_OFFSET != IOVEC.byteOffset(MemoryLayout.PathElement.groupElement("iov_len"))) {
+            throw new IllegalStateException("iovec.iov_len is not where the " + OS.profile() + " table puts it");
+        }
+    }
 
     private static final MethodHandle WRITEV =
             Native.downcall("writev", FunctionDescriptor.of(C_SIZE_T, C_INT, C_POINTER, C_INT));

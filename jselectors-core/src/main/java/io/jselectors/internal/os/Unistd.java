@@ -9,23 +9,32 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
-/** {@code read}, {@code write}, {@code close} and {@code pipe2} from {@code <unistd.h>}. */
+/**
+ * {@code read}, {@code write}, {@code close} and {@code pipe2} from {@code <unistd.h>}; {@code O_} flags
+ * from {@code <fcntl.h>} ({@link Abi#CURRENT}). Where the C library has no {@code pipe2} (macOS),
+ * {@link #pipe2} is {@code pipe} then {@code fcntl}, and {@code pipe2} is never looked up.
+ */
 public final class Unistd {
+    private static final AbiTable OS = Abi.CURRENT;
+
     /** Returned by {@link #read} and {@link #write} when a non-blocking fd would block (EAGAIN). */
     public static final long WOULD_BLOCK = Native.WOULD_BLOCK;
 
     /** {@code O_NONBLOCK} for pipe2 and fcntl. */
-    public static final int O_NONBLOCK = Platform.isLinux() ? 0x800 : 0x4;
+    public static final int O_NONBLOCK = OS.constant("O_NONBLOCK");
     /** {@code O_CLOEXEC} for pipe2. */
-    public static final int O_CLOEXEC = Platform.isLinux() ? 0x80000 : 0x1000000;
+    public static final int O_CLOEXEC = OS.constant("O_CLOEXEC");
 
     private static final MethodHandle READ =
             Native.downcall("read", FunctionDescriptor.of(C_SIZE_T, C_INT, C_POINTER, C_SIZE_T));
     private static final MethodHandle WRITE =
             Native.downcall("write", FunctionDescriptor.of(C_SIZE_T, C_INT, C_POINTER, C_SIZE_T));
     private static final MethodHandle CLOSE = Native.downcall("close", FunctionDescriptor.of(C_INT, C_INT));
+    private static final boolean HAS_PIPE2 = OS.hasFunction("pipe2");
+    /** Linked only where the table lists pipe2; null elsewhere. */
     private static final MethodHandle PIPE2 =
-            Native.downcall("pipe2", FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
+            HAS_PIPE2 ? Native.downcall("pipe2", FunctionDescriptor.of(C_INT, C_POINTER, C_INT)) : null;
+    private static final MethodHandle PIPE = Native.downcall("pipe", FunctionDescriptor.of(C_INT, C_POINTER));
 
     private Unistd() {}
 
@@ -95,7 +104,7 @@ public final class Unistd {
     }
 
     /**
-     * Creates a pipe.
+     * Creates a pipe: {@code pipe2} where the C library has it, else {@link #pipeThenFcntl}.
      *
      * @param fds   two C ints: [0] receives the read end, [1] the write end
      * @param flags {@link #O_NONBLOCK} and/or {@link #O_CLOEXEC}
@@ -104,6 +113,10 @@ public final class Unistd {
     public static void pipe2(MemorySegment fds, int flags) throws ErrnoException {
         if (fds.byteSize() < 2 * C_INT.byteSize()) {
             throw new IllegalArgumentException("pipe2 needs room for two ints, got " + fds.byteSize() + " bytes");
+        }
+        if (!HAS_PIPE2) {
+            pipeThenFcntl(fds, flags);
+            return;
         }
         MemorySegment st = Native.errnoState();
         int r;
@@ -114,6 +127,62 @@ public final class Unistd {
         }
         if (r < 0) {
             throw Native.error("pipe2(flags=0x" + Integer.toHexString(flags) + ")", st);
+        }
+    }
+
+    /**
+     * Creates a pipe with {@code pipe}, then sets the flags with {@code fcntl}: what {@link #pipe2} does
+     * where the C library has no pipe2 (macOS). Runs anywhere, so that tests can run it on Linux. Another
+     * thread's fork+exec between the two calls can inherit the fds; the JDK's own pipes on macOS share this.
+     *
+     * @param fds   two C ints: [0] receives the read end, [1] the write end
+     * @param flags {@link #O_NONBLOCK} and/or {@link #O_CLOEXEC}; no others
+     * @throws ErrnoException on EMFILE, ENFILE, ...; no fd is left open then
+     */
+    static void pipeThenFcntl(MemorySegment fds, int flags) throws ErrnoException {
+        if ((flags & ~(O_NONBLOCK | O_CLOEXEC)) != 0) {
+            throw new IllegalArgumentException("pipe flags 0x" + Integer.toHexString(flags) + " beyond O_NONBLOCK|O_CLOEXEC");
+        }
+        MemorySegment st = Native.errnoState();
+        int r;
+        try {
+            r = (int) PIPE.invokeExact(st, fds);
+        } catch (Throwable t) {
+            throw Native.linkageFailure(t);
+        }
+        if (r < 0) {
+            throw Native.error("pipe", st);
+        }
+        int readEnd = fds.getAtIndex(C_INT, 0);
+        int writeEnd = fds.getAtIndex(C_INT, 1);
+        boolean nonBlocking = (flags & O_NONBLOCK) != 0;
+        boolean cloexec = (flags & O_CLOEXEC) != 0;
+        try {
+            Fcntl.setFlagsOrClose(readEnd, nonBlocking, cloexec);
+        } catch (ErrnoException e) {
+            closeAfterFailure(writeEnd, e);
+            throw e;
+        }
+        try {
+            Fcntl.setFlagsOrClose(writeEnd, nonBlocking, cloexec);
+        } catch (ErrnoException e) {
+            closeAfterFailure(readEnd, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Closes a descriptor that a failed set-up leaves behind; a failure of the close is added to the
+     * exception already on its way.
+     *
+     * @param fd      the descriptor
+     * @param pending the exception the caller will throw
+     */
+    static void closeAfterFailure(int fd, ErrnoException pending) {
+        try {
+            close(fd);
+        } catch (ErrnoException e) {
+            pending.addSuppressed(e);
         }
     }
 }
