@@ -201,22 +201,29 @@ class EventLoopTest {
     void timersFireInDeadlineOrderNeverEarly(String backend) throws Exception {
         try (EventLoop loop = Backends.loop(backend)) {
             List<String> fired = new ArrayList<>();
-            long t0 = System.nanoTime();
+            long[] start = new long[1];
             long[] at = new long[3];
-            loop.schedule(Duration.ofMillis(60), () -> {
-                at[2] = System.nanoTime() - t0;
+            // The callbacks are made first: the JVM's first-use work for each lambda (tens of ms on a loaded
+            // machine) must not fall between the schedule calls and reorder their deadlines.
+            Runnable at60 = () -> {
+                at[2] = System.nanoTime() - start[0];
                 fired.add("60");
                 loop.stop();
-            });
-            loop.schedule(Duration.ofMillis(20), () -> {
-                at[0] = System.nanoTime() - t0;
+            };
+            Runnable at20 = () -> {
+                at[0] = System.nanoTime() - start[0];
                 fired.add("20");
-            });
-            loop.schedule(Duration.ofMillis(40), () -> {
-                at[1] = System.nanoTime() - t0;
+            };
+            Runnable at40 = () -> {
+                at[1] = System.nanoTime() - start[0];
                 fired.add("40");
-            });
-            loop.schedule(Duration.ofMillis(40), () -> fired.add("40b")); // same deadline: FIFO
+            };
+            Runnable at40b = () -> fired.add("40b");
+            start[0] = System.nanoTime();
+            loop.schedule(Duration.ofMillis(60), at60);
+            loop.schedule(Duration.ofMillis(20), at20);
+            loop.schedule(Duration.ofMillis(40), at40);
+            loop.schedule(Duration.ofMillis(40), at40b); // same deadline: FIFO
             loop.run();
             assertThat(fired).containsExactly("20", "40", "40b", "60");
             assertThat(at[0]).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(20));
