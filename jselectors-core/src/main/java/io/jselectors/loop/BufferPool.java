@@ -2,20 +2,24 @@ package io.jselectors.loop;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Native buffers for unsent bytes, in power-of-two sizes, each in an arena of its own. Freed buffers
- * up to {@link #MAX_POOLED_SIZE} are kept (at most {@link #MAX_PER_CLASS} per size) for the next
- * connection that needs one, so a loop whose peers are briefly slow allocates nothing in steady state;
- * the rest are freed at once. Loop thread only, except {@link #close()} once the loop has stopped.
+ * Native buffers for unsent bytes, each in an arena of its own: power-of-two sizes up to
+ * {@link #MAX_POOLED_SIZE}, larger ones of the size asked rounded up to a page. Freed buffers up to
+ * {@link #MAX_POOLED_SIZE} are kept (at most {@link #MAX_PER_CLASS} per size) for the next connection
+ * that needs one, so a loop whose peers are briefly slow allocates nothing in steady state; the rest are
+ * freed at once. Loop thread only, except {@link #close()} once the loop has stopped.
  */
 final class BufferPool {
     static final int MIN_SIZE = 4096;
     static final int MAX_POOLED_SIZE = 256 * 1024;
     static final int MAX_PER_CLASS = 32;
+    /** Large buffers are sized in whole pages of this many bytes. */
+    static final long PAGE = 4096;
 
     /** One buffer and the arena that frees it. */
     static final class Buffer {
@@ -40,7 +44,11 @@ final class BufferPool {
         }
     }
 
-    /** @return a buffer of at least {@code min} bytes (a power of two, at least {@link #MIN_SIZE}) */
+    /**
+     * Returns a buffer of at least {@code min} bytes: a power of two (at least {@link #MIN_SIZE}) up to
+     * {@link #MAX_POOLED_SIZE}, else {@code min} rounded up to {@link #PAGE}. Zero-filled (the FFM API
+     * zeroes what an arena allocates).
+     */
     Buffer take(long min) {
         long size = sizeFor(min);
         if (size <= MAX_POOLED_SIZE && !closed) {
@@ -53,6 +61,20 @@ final class BufferPool {
         Arena arena = Arena.ofShared();
         try {
             return new Buffer(arena, arena.allocate(size, 8));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Returns a new buffer holding a copy of {@code src[offset, offset+length)} and nothing more:
+     * for a large write that must wait, so its memory is written once, not zero-filled first.
+     */
+    Buffer takeCopy(MemorySegment src, long offset, long length) {
+        Arena arena = Arena.ofShared();
+        try {
+            return new Buffer(arena, arena.allocateFrom(ValueLayout.JAVA_BYTE, src, ValueLayout.JAVA_BYTE, offset, length));
         } catch (RuntimeException | OutOfMemoryError e) {
             arena.close();
             throw e;
@@ -93,6 +115,9 @@ final class BufferPool {
     static long sizeFor(long min) {
         if (min <= MIN_SIZE) {
             return MIN_SIZE;
+        }
+        if (min > MAX_POOLED_SIZE) {
+            return (min + PAGE - 1) & -PAGE;
         }
         long s = Long.highestOneBit(min);
         return s == min ? s : s << 1;

@@ -9,8 +9,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One outgoing connect in progress: a non-blocking connect, its writability, and its timeout. On
- * success it hands the socket to a {@link StreamTransport}; on failure, timeout, cancellation or loop
- * close it closes the socket and fails the future. Loop thread only.
+ * success it hands the socket to a {@link StreamTransport}; on failure, timeout or loop close it closes
+ * the socket and fails the future; when the caller cancels the future it closes the socket at once (on
+ * the loop thread). Loop thread only.
  */
 final class Connector implements LoopResource {
     private final EventLoop loop;
@@ -65,6 +66,19 @@ final class Connector implements LoopResource {
         }
         if (timeout != null) {
             timer = loop.schedule(timeout, this::onTimeout);
+        }
+        // Cancelling the future, from any thread, abandons the connect at once: the socket is closed
+        // now, not when the kernel gives up or the timeout fires.
+        result.whenComplete((t, e) -> {
+            if (result.isCancelled()) {
+                loop.scheduler().onLoop(this::onCancelled);
+            }
+        });
+    }
+
+    private void onCancelled() {
+        if (!done) {
+            fail(null);
         }
     }
 

@@ -42,7 +42,8 @@ import java.util.function.Supplier;
  * Whatever a callback throws goes to the {@linkplain #setExceptionHandler exception handler} (by
  * default: logged through {@link System.Logger} {@code io.jselectors.loop}) and the loop goes on. A
  * reader or writer that threw stays registered; a protocol whose method threw has its connection
- * aborted, and {@link Protocol#connectionLost} receives the exception. Only {@link VirtualMachineError}s
+ * ended at once (its unsent bytes dropped, and then the peer sees a reset), and
+ * {@link Protocol#connectionLost} receives the exception. Only {@link VirtualMachineError}s
  * other than {@link StackOverflowError} leave {@link #run()}.
  *
  * <h2>Timers</h2>
@@ -52,12 +53,14 @@ import java.util.function.Supplier;
  * busy-waits for one. A timer fires at or after its deadline, never before.
  *
  * <h2>Closing</h2>
- * {@link #close()} aborts every connection (its protocol gets {@code connectionLost} with an
- * {@link IOException} saying the loop closed), closes every server, fails every pending connect,
+ * {@link #close()} closes every connection at once (its protocol gets {@code connectionLost} with an
+ * {@link IOException} saying the loop closed; a connection with unsent bytes is reset, see
+ * {@link Transport}), closes every server, fails every pending connect,
  * drops timers and queued tasks without running them, unregisters every reader and writer (their
  * descriptors stay open: they are the caller's), and closes the selector. After close, {@code execute}
  * and {@code schedule} throw {@link RejectedExecutionException}, {@code run} throws
- * {@link IllegalStateException}, and {@code stop}, {@code close} and {@link TimerHandle#cancel()} do nothing.
+ * {@link IllegalStateException}, and {@code stop}, {@code close} and {@link TimerHandle#cancel()} do nothing
+ * ({@code cancel} returns false).
  */
 public final class EventLoop implements Executor, AutoCloseable {
     /** Opens the selector a new loop will own, e.g. {@code PollSelector::open}. */
@@ -213,7 +216,13 @@ public final class EventLoop implements Executor, AutoCloseable {
         return d.getSeconds() >= (1L << 32) ? (1L << 32) * 1_000_000_000L : d.toNanos();
     }
 
-    /** @return how many timers are waiting (cancelled ones leave at once) */
+    /**
+     * Returns how many timers are waiting: scheduled, and neither fired nor cancelled. A cancelled timer
+     * stops counting at once, also when it was cancelled from another thread or while the loop is not
+     * running; after {@link #close()} it is 0.
+     *
+     * @return the count
+     */
     public int pendingTimers() {
         return scheduler.pendingTimers();
     }
@@ -438,7 +447,8 @@ public final class EventLoop implements Executor, AutoCloseable {
      * @param timeout  how long to wait for the connection, or null to wait as long as the OS does
      * @return the transport, or a failure: an {@link io.jselectors.ErrnoException} (ECONNREFUSED,
      *         ENOENT for a missing Unix socket, ...), a {@link java.net.SocketTimeoutException}, or an
-     *         {@link IOException} if the loop closed first. Cancelling the future abandons the connect.
+     *         {@link IOException} if the loop closed first. Cancelling the future abandons the connect and
+     *         closes its socket at once.
      */
     public CompletableFuture<Transport> connect(SocketAddress address, Protocol protocol, Duration timeout) {
         Objects.requireNonNull(address, "address");

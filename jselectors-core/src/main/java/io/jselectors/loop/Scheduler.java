@@ -3,6 +3,7 @@ package io.jselectors.loop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -18,6 +19,8 @@ final class Scheduler {
     private final TimerHeap timers = new TimerHeap();
     private final TaskQueue tasks = new TaskQueue();
     private final AtomicLong timerSequence = new AtomicLong();
+    /** Timers scheduled and neither fired nor cancelled, wherever they are (heap or task queue). */
+    private final AtomicInteger liveTimers = new AtomicInteger();
     private final Consumer<TimerHandle> addTimer = this::addTimer;
     private final Consumer<TimerHandle> removeTimer = timers::remove;
 
@@ -134,6 +137,7 @@ final class Scheduler {
             }
             timers.poll();
             if (h.fire()) {
+                liveTimers.decrementAndGet();
                 errors.run(h.callback(), "timer callback");
             }
         }
@@ -253,6 +257,7 @@ final class Scheduler {
         }
         TimerHandle h = new TimerHandle(owner, System.nanoTime() + delayNanos, timerSequence.getAndIncrement(),
                 callback);
+        liveTimers.incrementAndGet();
         onLoopThread(h, addTimer);
         return h;
     }
@@ -264,13 +269,15 @@ final class Scheduler {
     }
 
     void timerCancelled(TimerHandle h) {
+        liveTimers.decrementAndGet();
         if (!closed) {
             onLoopThread(h, removeTimer);
         }
     }
 
+    /** @return timers scheduled and neither fired nor cancelled; 0 after close */
     int pendingTimers() {
-        return timers.size();
+        return closed ? 0 : liveTimers.get();
     }
 
     // ---- closing -------------------------------------------------------------------------------

@@ -126,18 +126,24 @@ public final class Server implements AutoCloseable {
         return errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.ENOMEM || errno == Errno.ENOBUFS;
     }
 
+    /** Stops accepting and schedules the retry first, then logs: nothing the logger throws can keep it accepting. */
     private void pauseAccepting(Exception e) {
         acceptPauses++;
-        try {
-            LOG.log(starved ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
-                    "server " + localAddress + ": " + e.getMessage() + "; accepting paused for "
-                            + options.acceptRetryDelay().toMillis() + " ms at a time until a descriptor is free");
-        } catch (RuntimeException | LinkageError logFailure) {
-            // Out of descriptors, the logger itself may fail (a file handler, a class to load): go on.
-        }
+        boolean wasStarved = starved;
         starved = true;
         stopAccepting();
         retry = loop.schedule(options.acceptRetryDelay(), resume);
+        try {
+            LOG.log(wasStarved ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                    "server " + localAddress + ": " + e.getMessage() + "; accepting paused for "
+                            + options.acceptRetryDelay().toMillis() + " ms at a time until a descriptor is free");
+        } catch (Throwable logFailure) {
+            // Out of descriptors, the logger itself may fail (a file handler, a class to load, a handler
+            // that throws an Error): accepting is paused already; only a fatal VM error goes on up.
+            if (logFailure instanceof VirtualMachineError vme && !(logFailure instanceof StackOverflowError)) {
+                throw vme;
+            }
+        }
     }
 
     private void resumeAccepting() {

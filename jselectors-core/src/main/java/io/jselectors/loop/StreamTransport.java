@@ -189,7 +189,7 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
     @Override
     public void write(MemorySegment data) {
         checkThread();
-        Objects.requireNonNull(data, "data");
+        checkUsable(Objects.requireNonNull(data, "data"));
         if (!acceptWrite()) {
             return;
         }
@@ -201,7 +201,7 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
         if (pending.isEmpty()) {
             try {
                 sent = socket.write(data);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
                 fail(e);
                 return;
             }
@@ -210,8 +210,40 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
             }
             startWriting();
         }
-        pending.append(data, sent, len - sent);
+        append(data, sent, len - sent, sent > 0);
         checkHighWater();
+    }
+
+    /**
+     * Refuses memory the caller cannot use, with the JDK's own exceptions, before anything is sent: the
+     * connection stays as it was.
+     */
+    private static void checkUsable(MemorySegment s) {
+        if (!s.scope().isAlive()) {
+            throw new IllegalStateException("cannot write: the segment's arena is closed; nothing was written");
+        }
+        if (!s.isAccessibleBy(Thread.currentThread())) {
+            throw new WrongThreadException("cannot write: the segment is confined to another thread's arena;"
+                    + " nothing was written (use a shared or global arena, or copy the bytes)");
+        }
+    }
+
+    /**
+     * Buffers the unsent rest of a write. The copy fails only if the source's shared arena was closed by
+     * another thread during this call: then, if part of the stream is already out ({@code inStream}),
+     * the bytes that follow are lost and the connection is aborted (the peer sees a reset, not a short
+     * stream); either way the caller gets the exception.
+     */
+    private void append(MemorySegment src, long offset, long length, boolean inStream) {
+        try {
+            pending.append(src, offset, length);
+        } catch (RuntimeException e) {
+            if (inStream) {
+                reset = true;
+                forceClose(e);
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -225,10 +257,12 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
         if (!data.hasRemaining()) {
             return;
         }
+        boolean inStream = false;
         if (pending.isEmpty()) {
+            int before = data.position();
             try {
                 socket.write(data); // advances the position by what was sent
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
                 data.position(data.limit());
                 fail(e);
                 return;
@@ -236,9 +270,10 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
             if (!data.hasRemaining()) {
                 return;
             }
+            inStream = data.position() > before;
             startWriting();
         }
-        pending.append(MemorySegment.ofBuffer(data), 0, data.remaining());
+        append(MemorySegment.ofBuffer(data), 0, data.remaining(), inStream);
         data.position(data.limit());
         checkHighWater();
     }
@@ -257,21 +292,24 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
         }
         long total = 0;
         for (MemorySegment s : data) {
-            total += Objects.requireNonNull(s, "segment").byteSize();
+            checkUsable(Objects.requireNonNull(s, "segment"));
+            total += s.byteSize();
         }
         if (total == 0) {
             return;
         }
         int first = 0;
         long skip = 0;
+        boolean inStream = false;
         if (pending.isEmpty()) {
             long sent;
             try {
                 sent = data.length == 1 ? socket.write(data[0]) : socket.write(data, 0, Math.min(data.length, 1024));
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
                 fail(e);
                 return;
             }
+            inStream = sent > 0;
             if (sent == total) {
                 return;
             }
@@ -285,7 +323,7 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
         }
         for (int i = first; i < data.length; i++) {
             long off = i == first ? skip : 0;
-            pending.append(data[i], off, data[i].byteSize() - off);
+            append(data[i], off, data[i].byteSize() - off, inStream || i > first);
         }
         checkHighWater();
     }
@@ -385,6 +423,11 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
         return pending.size();
     }
 
+    /** @return the bytes of native write buffer held; for tests */
+    long writeBufferCapacity() {
+        return pending.capacity();
+    }
+
     /** @return true while a native write buffer is held; for tests */
     boolean holdsWriteMemory() {
         return pending.holdsMemory();
@@ -453,15 +496,19 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
         forceClose(e);
     }
 
+    /** A protocol method threw: the connection ends now (a reset if unsent bytes are dropped). */
     private void protocolFailed(String method, Throwable t) {
         loop.reportError(method + " of", protocol, t);
         forceClose(t);
     }
 
-    /** Any state before LOST to LOST, dropping unsent bytes. */
+    /** Any state before LOST to LOST, dropping unsent bytes: if there were any, the peer sees a reset. */
     private void forceClose(Throwable cause) {
         if (state.compareTo(State.LOST) >= 0) {
             return;
+        }
+        if (!pending.isEmpty()) {
+            reset = true;
         }
         pending.clear();
         connectionLostSoon(cause);
@@ -495,12 +542,16 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
         }
     }
 
-    /** Closes the socket and frees the write buffer; the selector no longer watches it. */
+    /**
+     * Closes the socket and frees the write buffer; the selector no longer watches it. Unsent bytes
+     * dropped here (the loop closed under a connection) make the close a reset too.
+     */
     private void release() {
+        boolean resetNow = reset || !pending.isEmpty();
         pending.clear();
         loop.untrack(this);
         try {
-            if (reset) {
+            if (resetNow) {
                 socket.abort();
             } else {
                 socket.close();

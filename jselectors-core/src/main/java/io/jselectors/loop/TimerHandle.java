@@ -7,8 +7,9 @@ import java.lang.invoke.VarHandle;
  * A callback scheduled with {@link EventLoop#schedule(java.time.Duration, Runnable)}.
  *
  * <p>{@link #cancel()} may be called from any thread, any number of times: the first call before the
- * timer fires stops it; every later call, and any call after it fired, does nothing and returns
- * {@code false}.
+ * timer fires stops it (it no longer counts in {@link EventLoop#pendingTimers()}, at once, even while
+ * the loop is not running); every later call, any call after it fired, and any call once the loop is
+ * closed does nothing and returns {@code false}.
  */
 public final class TimerHandle {
     private static final VarHandle STATE;
@@ -44,10 +45,11 @@ public final class TimerHandle {
     /**
      * Stops the timer if it has not fired yet. Thread-safe and idempotent.
      *
-     * @return true if this call cancelled the timer; false if it was already cancelled or has fired
+     * @return true if this call cancelled the timer; false if it was already cancelled, has fired, or
+     *     its loop is closed (which dropped it)
      */
     public boolean cancel() {
-        if (!STATE.compareAndSet(this, PENDING, CANCELLED)) {
+        if (loop.isClosed() || !STATE.compareAndSet(this, PENDING, CANCELLED)) {
             return false;
         }
         loop.scheduler().timerCancelled(this);

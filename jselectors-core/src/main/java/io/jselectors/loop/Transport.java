@@ -19,6 +19,16 @@ import java.nio.ByteBuffer;
  * {@link IllegalStateException}. After the connection failed (reset, broken pipe) but before the
  * protocol has seen {@code connectionLost}, writes are silently dropped: the protocol learns of the
  * failure from {@code connectionLost}.
+ *
+ * <p>A segment of a closed arena throws {@link IllegalStateException}, a segment confined to another
+ * thread {@link WrongThreadException} (the JDK's own exceptions), before anything is sent: the
+ * connection goes on as if the write had not been made.
+ *
+ * <h2>Ending</h2>
+ * Whenever unsent bytes are dropped ({@link #abort()}, a protocol method that throws, a failed write,
+ * the loop closing), the connection ends with a reset (TCP: {@code SO_LINGER} 0, then close; the peer
+ * reads ECONNRESET), never with an orderly end of stream the peer could take for a complete one. A
+ * Unix socket has no reset: its peer sees end of stream.
  */
 public interface Transport {
     /** Default high-water mark of the write buffer: 64 KiB. */
@@ -30,8 +40,10 @@ public interface Transport {
      * Writes bytes. Native segments go to the kernel without a copy; only what it does not take at
      * once is copied. Allocates nothing unless bytes must wait.
      *
-     * @param data the bytes; the caller may reuse it as soon as this returns
-     * @throws IllegalStateException if the transport is closing or its output is shut down
+     * @param data the bytes; the caller may reuse it (or close its arena) as soon as this returns
+     * @throws IllegalStateException if the transport is closing or its output is shut down, or if
+     *                               {@code data}'s arena is closed
+     * @throws WrongThreadException  if {@code data} is confined to another thread
      */
     void write(MemorySegment data);
 
@@ -55,7 +67,9 @@ public interface Transport {
      * Writes several segments in order, with one gathering system call when nothing is buffered.
      *
      * @param data the segments
-     * @throws IllegalStateException if the transport is closing or its output is shut down
+     * @throws IllegalStateException if the transport is closing or its output is shut down, or if a
+     *                               segment's arena is closed (then nothing is written)
+     * @throws WrongThreadException  if a segment is confined to another thread (then nothing is written)
      */
     void writev(MemorySegment... data);
 
@@ -66,9 +80,9 @@ public interface Transport {
     void close();
 
     /**
-     * Closes now: drops the buffered bytes and resets the connection (the peer sees ECONNRESET); the
-     * protocol then gets {@code connectionLost(null)}. Idempotent; after {@link #close()} it cuts the
-     * flush short.
+     * Closes now: drops the buffered bytes and resets the connection (a TCP peer sees ECONNRESET; a Unix
+     * socket's peer, end of stream); the protocol then gets {@code connectionLost(null)}. Idempotent;
+     * after {@link #close()} it cuts the flush short.
      */
     void abort();
 

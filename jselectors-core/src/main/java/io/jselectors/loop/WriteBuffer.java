@@ -24,6 +24,11 @@ final class WriteBuffer {
         return tail == head;
     }
 
+    /** @return the bytes of the native buffer held, 0 when none; for tests */
+    long capacity() {
+        return buffer == null ? 0 : buffer.segment.byteSize();
+    }
+
     /** @return true while a native buffer is held */
     boolean holdsMemory() {
         return buffer != null;
@@ -32,6 +37,13 @@ final class WriteBuffer {
     /** Copies {@code src[offset, offset+length)} to the end. */
     void append(MemorySegment src, long offset, long length) {
         if (length == 0) {
+            return;
+        }
+        if (buffer == null && length > BufferPool.MAX_POOLED_SIZE) {
+            // A large write that must wait: a buffer of exactly its size, written once (no zero-fill).
+            buffer = pool.takeCopy(src, offset, length);
+            head = 0;
+            tail = length;
             return;
         }
         ensureRoom(length);
@@ -77,7 +89,9 @@ final class WriteBuffer {
             // Slide the data to the front: cheaper than a bigger buffer when little is left.
             MemorySegment.copy(buffer.segment, head, buffer.segment, 0, used);
         } else {
-            BufferPool.Buffer bigger = pool.take(Math.max(used + length, cap * 2));
+            // Double while small (pooled sizes), then grow by half: never more than 1.5 times the data.
+            long grown = cap < BufferPool.MAX_POOLED_SIZE ? cap * 2 : cap + cap / 2;
+            BufferPool.Buffer bigger = pool.take(Math.max(used + length, grown));
             MemorySegment.copy(buffer.segment, head, bigger.segment, 0, used);
             pool.give(buffer);
             buffer = bigger;

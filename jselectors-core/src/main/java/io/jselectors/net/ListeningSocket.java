@@ -72,12 +72,18 @@ public final class ListeningSocket implements Selectable, Closeable {
      *                (the file must not exist)
      * @param options backlog, SO_REUSEADDR and SO_REUSEPORT (the last two apply to TCP only)
      * @return the listening socket
-     * @throws IllegalArgumentException for another address type, an unresolved host or a too long path
+     * @throws IllegalArgumentException for another address type, an unresolved host, a too long path, or
+     *                                  an empty Unix path (which would bind an abstract address the
+     *                                  system picks; those are not supported)
      * @throws ErrnoException           e.g. {@code "bind(127.0.0.1:8080): EADDRINUSE (Address already in
      *                                  use; another socket is bound to that address and port: ...)"}
      */
     public static ListeningSocket bind(SocketAddress local, ListenOptions options) throws IOException {
         Objects.requireNonNull(options, "options");
+        if (local instanceof UnixDomainSocketAddress u && u.getPath().toString().isEmpty()) {
+            throw new IllegalArgumentException("bind: empty Unix socket path; on Linux it would bind an abstract"
+                    + " address the system picks, which is not supported: give the path of a file to create");
+        }
         int family = SockAddr.family(local);
         boolean unix = family == Sockets.AF_UNIX;
         Scratch scratch = Scratch.get();

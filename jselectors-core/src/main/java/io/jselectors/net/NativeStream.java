@@ -38,7 +38,10 @@ import java.util.Objects;
  * which the system may already have given to another file.
  *
  * <p>A stream is not thread-safe: use it from one thread at a time (typically its event loop).
- * {@link #close()} may be called from any thread, but not while another thread is inside a read or write.
+ * {@link #close()} may be called from any thread, but not while another thread is inside a read or write:
+ * the close releases the descriptor number at once, so a read or write already under way on another
+ * thread could reach the file the system hands that number to next (unlike the JDK's channels, which
+ * defer the real close until no thread is in I/O on it). Close a stream on the thread that uses it.
  */
 public class NativeStream implements Selectable, Closeable {
     private static final VarHandle FD;

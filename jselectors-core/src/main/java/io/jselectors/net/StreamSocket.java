@@ -24,6 +24,8 @@ public final class StreamSocket extends NativeStream {
     /** The address connected to, for messages; null for accepted and paired sockets. */
     private final SocketAddress target;
     private boolean connected;
+    /** The errno of a failed connect, once {@link #finishConnect()} has seen it; 0 until then. */
+    private int connectErrno;
 
     StreamSocket(int fd, int family, SocketAddress target, boolean connected) {
         super(fd, true);
@@ -84,7 +86,9 @@ public final class StreamSocket extends NativeStream {
      * @return true once connected, false while the connect is still in progress
      * @throws ErrnoException                           when the connect failed, e.g.
      *                                                  {@code "connect(127.0.0.1:9): ECONNREFUSED (Connection refused; ...)"};
-     *                                                  the socket stays open until you close it
+     *                                                  every later call throws the same error again
+     *                                                  (the kernel reports it only once); the socket
+     *                                                  stays open until you close it
      * @throws java.nio.channels.ClosedChannelException if the socket is closed
      */
     public boolean finishConnect() throws IOException {
@@ -93,9 +97,13 @@ public final class StreamSocket extends NativeStream {
             return true;
         }
         int fd = liveFd("finishConnect");
+        if (connectErrno != 0) {
+            throw Errors.of("connect(" + describe(target) + ", fd=" + fd + ")", connectErrno, isUnix());
+        }
         Scratch scratch = Scratch.get();
         int err = Sockets.getsockoptInt(fd, Sockets.SOL_SOCKET, Sockets.SO_ERROR, scratch.opt);
         if (err != 0) {
+            connectErrno = err; // reading SO_ERROR cleared it: remember it for the next call
             throw Errors.of("connect(" + describe(target) + ", fd=" + fd + ")", err, isUnix());
         }
         int e = Sockets.getpeernameRaw(fd, scratch.addr, scratch.addrLen);

@@ -79,4 +79,59 @@ class ServerExhaustionTest {
         }
         assertThat(FdCount.now()).isEqualTo(fdsBefore);
     }
+
+    /**
+     * The pause is logged, and logging under EMFILE may fail in any way, an {@link Error} included (here a
+     * java.util.logging filter that throws one): accepting must stop all the same, not spin.
+     */
+    @ParameterizedTest
+    @MethodSource("io.jselectors.loop.EventLoopTest#backends")
+    void aLoggerThatThrowsAnErrorDoesNotKeepTheServerAccepting(String backend) throws Throwable {
+        Object julLogger = Class.forName("java.util.logging.Logger").getMethod("getLogger", String.class)
+                .invoke(null, "io.jselectors.loop");
+        Class<?> filterType = Class.forName("java.util.logging.Filter");
+        java.lang.reflect.Method setFilter = julLogger.getClass().getMethod("setFilter", filterType);
+        Object throwing = java.lang.reflect.Proxy.newProxyInstance(filterType.getClassLoader(), new Class<?>[] {filterType},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "isLoggable" -> throw new Error("logging failed, on purpose");
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> "throwing filter";
+                });
+        int fdsBefore = FdCount.now();
+        List<String> reported = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (EventLoop loop = Backends.loop(backend)) {
+            loop.setExceptionHandler((context, error) -> reported.add(context + ": " + error));
+            Server server = loop.createServer(new InetSocketAddress("127.0.0.1", 0), Recorder::new,
+                    ServerOptions.DEFAULTS.withAcceptRetryDelay(Duration.ofMillis(50)));
+            Recorder warm = new Recorder();
+            Run.until(loop, loop.connect(server.localAddress(), warm, Duration.ofSeconds(5)));
+            new ErrnoException("warm-up", 1, "x", "y").getMessage();
+            StreamSocket c = StreamSocket.connect(server.localAddress());
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!c.finishConnect()) {
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                Thread.sleep(1);
+            }
+            long pauses;
+            setFilter.invoke(julLogger, throwing);
+            try {
+                DescriptorExhaustion full = DescriptorExhaustion.start();
+                try {
+                    Run.forAbout(loop, Duration.ofMillis(300));
+                    pauses = server.acceptPauses();
+                } finally {
+                    full.close();
+                }
+            } finally {
+                setFilter.invoke(julLogger, (Object) null);
+            }
+            assertThat(pauses).as("accept pauses (a spinning server pauses thousands of times)").isBetween(1L, 10L);
+            c.close();
+            warm.transport.abort();
+            server.close();
+            Run.forAbout(loop, Duration.ofMillis(20));
+        }
+        assertThat(FdCount.now()).isEqualTo(fdsBefore);
+    }
 }

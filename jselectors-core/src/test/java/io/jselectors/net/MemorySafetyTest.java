@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jselectors.internal.os.Fcntl;
+import io.jselectors.testsupport.ForeignSegment;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -71,26 +72,16 @@ class MemorySafetyTest extends FdCheck {
     @Test
     void confinedSegmentOfAnotherThreadThrowsWrongThreadException() throws Exception {
         StreamSocket[] p = StreamSocket.pair();
-        CompletableFuture<MemorySegment> segOf = new CompletableFuture<>();
-        CompletableFuture<Void> release = new CompletableFuture<>();
-        Thread owner = Thread.ofPlatform().start(() -> {
-            try (Arena a = Arena.ofConfined()) {
-                segOf.complete(a.allocate(8));
-                release.get();
-            } catch (Exception e) {
-                segOf.completeExceptionally(e);
-            }
-        });
+        ForeignSegment foreign = new ForeignSegment(8);
         try {
-            MemorySegment seg = segOf.get(5, TimeUnit.SECONDS);
+            MemorySegment seg = foreign.segment();
             assertThatThrownBy(() -> p[0].write(seg)).isExactlyInstanceOf(WrongThreadException.class);
             assertThatThrownBy(() -> p[0].write(new MemorySegment[] {seg, seg}, 0, 2))
                     .isExactlyInstanceOf(WrongThreadException.class);
             assertThatThrownBy(() -> p[0].read(seg)).isExactlyInstanceOf(WrongThreadException.class);
             assertThat(p[1].read(ByteBuffer.allocate(64))).as("bytes the peer got").isZero();
         } finally {
-            release.complete(null);
-            owner.join();
+            foreign.close();
             p[0].close();
             p[1].close();
         }
