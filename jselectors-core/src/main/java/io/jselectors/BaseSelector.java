@@ -272,6 +272,16 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
 
     @Override
     public final int select(Duration timeout, ReadyHandler handler) throws IOException {
+        return guardedSelect(timeoutNanos(timeout), handler);
+    }
+
+    @Override
+    public final int selectNanos(long timeoutNanos, ReadyHandler handler) throws IOException {
+        return guardedSelect(timeoutNanos == Long.MAX_VALUE ? BLOCK : Math.max(0, timeoutNanos), handler);
+    }
+
+    /** One thread at a time, interruptible, and the freeing a close() during it left: around the one loop. */
+    private int guardedSelect(long timeoutNanos, ReadyHandler handler) throws IOException {
         ensureOpen();
         enterSelect();
         try {
@@ -280,7 +290,7 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
             }
             interrupts.enter();
             try {
-                return selectLoop(timeout, handler);
+                return selectLoop(timeoutNanos, handler);
             } finally {
                 interrupts.leave();
             }
@@ -314,8 +324,8 @@ abstract sealed class BaseSelector implements Selector permits EpollSelector, Po
         }
     }
 
-    private int selectLoop(Duration timeout, ReadyHandler handler) throws IOException {
-        long timeoutNanos = timeoutNanos(timeout);
+    /** The one select loop; timeoutNanos is {@link #BLOCK}, 0, or a positive wait. */
+    private int selectLoop(long timeoutNanos, ReadyHandler handler) throws IOException {
         long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
         long wait = timeoutNanos;
         while (true) {

@@ -92,6 +92,8 @@ public final class KqueueSelector extends BaseSelector {
     }
 
     /**
+     * Whether the kqueue backend can be used here.
+     *
      * @return true on macOS and FreeBSD, and on any platform where {@code jselectors.kqueue.library}
      *         (or {@code JSELECTORS_KQUEUE_LIBRARY}) names a library that has kqueue
      */

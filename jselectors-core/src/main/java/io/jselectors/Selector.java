@@ -188,6 +188,21 @@ public interface Selector extends AutoCloseable {
     int select(Duration timeout, ReadyHandler handler) throws IOException;
 
     /**
+     * Waits like {@link #select(Duration, ReadyHandler)} with the timeout in nanoseconds, for callers
+     * that keep their deadlines on {@link System#nanoTime()} (an event loop's timers): no conversion to
+     * a {@link Duration} and back on each wait.
+     *
+     * @param timeoutNanos {@link Long#MAX_VALUE}: block (as a {@code null} timeout); zero or negative: do
+     *                     not block; positive: wait at most that long (rounded up to the backend's granularity)
+     * @param handler      called once per ready file, on this thread, before this method returns
+     * @return how many files were handed to the handler
+     * @throws IOException if the wait fails
+     */
+    default int selectNanos(long timeoutNanos, ReadyHandler handler) throws IOException {
+        return select(timeoutNanos == Long.MAX_VALUE ? null : Duration.ofNanos(Math.max(0, timeoutNanos)), handler);
+    }
+
+    /**
      * Returns the key of a registered fd.
      *
      * @param fd the descriptor

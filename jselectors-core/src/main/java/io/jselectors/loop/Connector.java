@@ -6,7 +6,6 @@ import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One outgoing connect in progress: a non-blocking connect, its writability, and its timeout. On
@@ -21,6 +20,7 @@ final class Connector implements LoopResource {
     private final Duration timeout;
     private final CompletableFuture<Transport> result;
     private StreamSocket socket;
+    private FdHandlers handlers;
     private TimerHandle timer;
     private boolean done;
 
@@ -36,18 +36,10 @@ final class Connector implements LoopResource {
     static CompletableFuture<Transport> connect(EventLoop loop, SocketAddress address, Protocol protocol, Duration timeout) {
         CompletableFuture<Transport> f = new CompletableFuture<>();
         Connector c = new Connector(loop, address, protocol, timeout, f);
-        if (loop.inLoopThread() || !loop.isRunning()) {
-            if (loop.isClosed()) {
-                f.completeExceptionally(EventLoop.loopClosedException());
-            } else {
-                c.begin();
-            }
+        if (loop.isClosed()) {
+            f.completeExceptionally(EventLoop.loopClosedException());
         } else {
-            try {
-                loop.execute(new StartTask(c::begin, c::loopClosed));
-            } catch (RejectedExecutionException e) {
-                f.completeExceptionally(EventLoop.loopClosedException());
-            }
+            loop.scheduler().onLoop(new StartTask(c::begin, c::loopClosed));
         }
         return f;
     }
@@ -64,8 +56,10 @@ final class Connector implements LoopResource {
             return;
         }
         loop.track(this);
+        handlers = new FdHandlers(socket, true);
+        handlers.writer = this::onWritable;
         try {
-            loop.addWriter(socket, this::onWritable);
+            loop.io().update(handlers);
         } catch (IOException | RuntimeException e) {
             fail(e);
             return;
@@ -77,11 +71,7 @@ final class Connector implements LoopResource {
         // now, not when the kernel gives up or the timeout fires.
         result.whenComplete((t, e) -> {
             if (result.isCancelled()) {
-                if (loop.inLoopThread() || !loop.isRunning()) {
-                    onCancelled();
-                } else {
-                    loop.callSoon(this::onCancelled);
-                }
+                loop.scheduler().onLoop(this::onCancelled);
             }
         });
     }
@@ -112,9 +102,10 @@ final class Connector implements LoopResource {
         }
         done = true;
         finish();
+        handlers.writer = null;
         try {
-            loop.removeWriter(socket);
-        } catch (IOException e) {
+            loop.io().update(handlers);
+        } catch (IOException | RuntimeException e) {
             closeSocket();
             result.completeExceptionally(e);
             return;
@@ -141,10 +132,8 @@ final class Connector implements LoopResource {
     private void fail(Throwable cause) {
         done = true;
         finish();
-        try {
-            loop.removeWriter(socket);
-        } catch (IOException | RuntimeException e) {
-            // closing anyway
+        if (handlers != null) {
+            loop.io().forget(handlers);
         }
         closeSocket();
         if (cause != null) {
@@ -175,6 +164,9 @@ final class Connector implements LoopResource {
     public void loopClosed() {
         if (!done) {
             done = true;
+            if (handlers != null) {
+                loop.io().forget(handlers);
+            }
             closeSocket();
             result.completeExceptionally(EventLoop.loopClosedException());
         }

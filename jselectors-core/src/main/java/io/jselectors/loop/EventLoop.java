@@ -1,25 +1,22 @@
 package io.jselectors.loop;
 
-import io.jselectors.ReadyHandler;
 import io.jselectors.Selectable;
 import io.jselectors.Selector;
-import io.jselectors.SelectorKey;
+import io.jselectors.net.StreamSocket;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -35,7 +32,8 @@ import java.util.function.Supplier;
  * <h2>Threads</h2>
  * The loop runs on the thread that calls {@link #run()}. Callbacks, timers, tasks and protocol methods
  * all run on that thread, one at a time. Thread-safe: {@link #execute(Runnable)}, {@link #schedule},
- * {@link TimerHandle#cancel()}, {@link #stop()}, {@link #close()}, {@link #connect}, {@link #inLoopThread()}.
+ * {@link TimerHandle#cancel()}, {@link #stop()}, {@link #close()}, {@link #connect}, {@link #adopt},
+ * {@link #inLoopThread()}.
  * Everything else (readers and writers, transports, servers' close) must be called on the loop thread
  * while the loop runs, or from one thread while it does not; from another thread it throws
  * {@link IllegalStateException} (hand the work to {@link #execute(Runnable)} instead).
@@ -49,9 +47,10 @@ import java.util.function.Supplier;
  * other than {@link StackOverflowError} leave {@link #run()}.
  *
  * <h2>Timers</h2>
- * Timers have millisecond resolution: the loop waits for the next deadline rounded up to a whole
- * millisecond, so it never returns from its wait before a timer is due and never busy-waits for one.
- * A timer fires at or after its deadline, never before.
+ * Deadlines are kept on the {@link System#nanoTime()} clock and reach the selector in nanoseconds; the
+ * backend rounds the wait up to its granularity (epoll: a millisecond, or a nanosecond with
+ * {@code epoll_pwait2}), so the loop never returns from its wait before a timer is due and never
+ * busy-waits for one. A timer fires at or after its deadline, never before.
  *
  * <h2>Closing</h2>
  * {@link #close()} closes every connection at once (its protocol gets {@code connectionLost} with an
@@ -64,54 +63,29 @@ import java.util.function.Supplier;
  * ({@code cancel} returns false).
  */
 public final class EventLoop implements Executor, AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("io.jselectors.loop");
-
-    /** Size of the loop's one read buffer: the most a single dataReceived call hands over. */
-    public static final int READ_BUFFER_SIZE = 64 * 1024;
-
-    /** Waits of 0..1000 ms, made once: computing the next wait allocates nothing. */
-    private static final Duration[] MILLIS = new Duration[1001];
-    /** Waits of whole seconds for far timers, made on first use; the loop re-waits the remainder. */
-    private static final Duration[] SECONDS = new Duration[3601];
-
-    static {
-        for (int i = 0; i < MILLIS.length; i++) {
-            MILLIS[i] = Duration.ofMillis(i);
-        }
+    /** Opens the selector a new loop will own, e.g. {@code PollSelector::open}. */
+    @FunctionalInterface
+    public interface SelectorOpener {
+        /**
+         * Opens a new selector with no registrations.
+         *
+         * @return the selector; the loop owns it from then on
+         * @throws IOException if it cannot be opened
+         */
+        Selector open() throws IOException;
     }
 
-    private static final LoopExceptionHandler LOGGING_HANDLER = (context, error) ->
-            LOG.log(System.Logger.Level.WARNING, "event loop: " + context + " threw; the loop goes on", error);
-
-    private final Selector selector;
-    private final ReadyHandler dispatcher = new Dispatcher();
-    private final TimerHeap timers = new TimerHeap();
-    private final TaskQueue tasks = new TaskQueue();
-    private final AtomicLong timerSequence = new AtomicLong();
-    /** Timers scheduled and neither fired nor cancelled, wherever they are (heap or task queue). */
-    private final AtomicInteger liveTimers = new AtomicInteger();
-
-    private final Object stateLock = new Object();
-    private volatile Thread thread;
-    private volatile boolean selecting;
-    private volatile boolean stopRequested;
-    private volatile boolean closed;
-    private boolean closeRequested;
-    private boolean closing;
-    private boolean closeDone;
-    private volatile LoopExceptionHandler exceptionHandler = LOGGING_HANDLER;
-    private long iterations;
-
-    // ---- I/O memory: owned by the loop, freed by close() ----------------------------------------
-    private final Arena arena = Arena.ofShared();
-    private final SliceCache readBuffer;
-    private final BufferPool pool = new BufferPool();
+    private final LoopErrors errors = new LoopErrors();
+    private final LoopIo io;
+    private final Scheduler scheduler;
+    private final TransportMemory memory = new TransportMemory();
     /** Open transports, servers and connects, to release at close. Loop thread only. */
     private final Set<LoopResource> resources = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Runnable closer = this::closeResources;
 
     private EventLoop(Selector selector) {
-        this.selector = selector;
-        this.readBuffer = new SliceCache(arena.allocate(READ_BUFFER_SIZE, 8));
+        this.io = new LoopIo(selector, errors);
+        this.scheduler = new Scheduler(io, errors);
     }
 
     /**
@@ -121,27 +95,37 @@ public final class EventLoop implements Executor, AutoCloseable {
      * @throws IOException if the selector cannot be opened
      */
     public static EventLoop open() throws IOException {
-        return new EventLoop(Selector.open());
+        return open(Selector::open);
     }
 
     /**
-     * Opens a loop on the given selector, which the loop then owns: do not use it yourself, and
-     * {@link #close()} closes it.
+     * Opens a loop on a selector of your choice, e.g. {@code EventLoop.open(PollSelector::open)}. The loop
+     * owns the selector: nothing else can reach it (watch your own descriptors with
+     * {@link #addReader}/{@link #addWriter}), and {@link #close()} closes it.
      *
-     * @param selector an open selector with no registrations
+     * @param opener opens a new selector with no registrations
      * @return a new loop
+     * @throws IOException              if the selector cannot be opened
+     * @throws IllegalArgumentException if the selector returned already has registrations (it is closed)
      */
-    public static EventLoop open(Selector selector) {
-        return new EventLoop(Objects.requireNonNull(selector, "selector"));
+    public static EventLoop open(SelectorOpener opener) throws IOException {
+        Selector selector = Objects.requireNonNull(opener.open(), "the opener returned no selector");
+        int registered = selector.getMap().size();
+        if (registered != 0) {
+            selector.close();
+            throw new IllegalArgumentException("the selector for a new loop must have no registrations; it had "
+                    + registered + " (open a new one in the opener)");
+        }
+        return new EventLoop(selector);
     }
 
     /**
-     * Returns the selector under this loop (for its {@link Selector#backend()}; do not register on it).
+     * Returns the name of the selector backend under this loop.
      *
-     * @return the selector under this loop (for its {@link Selector#backend()}; do not register on it)
+     * @return "epoll", "poll", "select", "kqueue", ...
      */
-    public Selector selector() {
-        return selector;
+    public String backend() {
+        return io.backend();
     }
 
     // ---- running -------------------------------------------------------------------------------
@@ -154,39 +138,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      * @throws UncheckedIOException  if the selector fails (then the loop is stopped, not closed)
      */
     public void run() {
-        synchronized (stateLock) {
-            if (closed || closing) {
-                throw new IllegalStateException("cannot run: the event loop is closed");
-            }
-            Thread t = thread;
-            if (t != null) {
-                throw new IllegalStateException("the event loop is already running on thread " + t.getName());
-            }
-            thread = Thread.currentThread();
-        }
-        try {
-            while (true) {
-                runOnce();
-                if (stopRequested) {
-                    stopRequested = false;
-                    break;
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("event loop: the " + selector.backend() + " selector failed", e);
-        } finally {
-            boolean closeNow;
-            synchronized (stateLock) {
-                thread = null;
-                closeNow = closeRequested && !closing;
-                if (closeNow) {
-                    closing = true;
-                }
-            }
-            if (closeNow) {
-                doClose();
-            }
-        }
+        scheduler.run(closer);
     }
 
     /**
@@ -194,10 +146,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      * loop is not running, it makes the next {@code run()} do one round without waiting and return.
      */
     public void stop() {
-        stopRequested = true;
-        if (thread != Thread.currentThread()) {
-            selector.wakeup();
-        }
+        scheduler.stop();
     }
 
     /**
@@ -206,7 +155,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      * @return true while a thread is inside {@link #run()}
      */
     public boolean isRunning() {
-        return thread != null;
+        return scheduler.isRunning();
     }
 
     /**
@@ -215,7 +164,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      * @return true once {@link #close()} has started
      */
     public boolean isClosed() {
-        return closed;
+        return scheduler.isClosed();
     }
 
     /**
@@ -224,153 +173,17 @@ public final class EventLoop implements Executor, AutoCloseable {
      * @return true when called from the thread running this loop
      */
     public boolean inLoopThread() {
-        return thread == Thread.currentThread();
+        return scheduler.inLoopThread();
     }
 
-    /**
-     * Returns how many rounds (one wait each) the loop has made; for tests and monitoring.
-     *
-     * @return how many rounds (one wait each) the loop has made; for tests and monitoring
-     */
-    public long iterations() {
-        return iterations;
+    /** Returns how many rounds (one wait each) the loop has made; for tests. */
+    long iterations() {
+        return scheduler.iterations();
     }
 
-    private void runOnce() throws IOException {
-        iterations++;
-        Duration timeout;
-        if (stopRequested || tasks.pending() > 0) {
-            timeout = Duration.ZERO;
-        } else {
-            timeout = timerWait();
-        }
-        selecting = true;
-        // Dekker with execute(): a task queued before this read is seen; one queued after sees selecting.
-        if (timeout != Duration.ZERO && tasks.pending() > 0) {
-            timeout = Duration.ZERO;
-        }
-        try {
-            selector.select(timeout, dispatcher);
-        } finally {
-            selecting = false;
-        }
-        runDueTimers();
-        runTasks();
-    }
-
-    /** @return how long to wait for the next timer: null (block) when there is none */
-    private Duration timerWait() {
-        TimerHandle next = timers.peek();
-        if (next == null) {
-            return null;
-        }
-        long wait = next.deadlineNanos() - System.nanoTime();
-        if (wait <= 0) {
-            return Duration.ZERO;
-        }
-        long ms = wait / 1_000_000 + (wait % 1_000_000 != 0 ? 1 : 0);
-        if (ms < MILLIS.length) {
-            return MILLIS[(int) ms];
-        }
-        int s = (int) Math.min(wait / 1_000_000_000L, SECONDS.length - 1);
-        Duration d = SECONDS[s];
-        if (d == null) {
-            d = Duration.ofSeconds(s);
-            SECONDS[s] = d;
-        }
-        return d;
-    }
-
-    /**
-     * Hands each ready file to its reader and writer. A class rather than a lambda, and the callbacks
-     * called in place: every call level saved here leaves the JIT room to inline a whole read-to-write
-     * path (down to the FFM downcall, whose errno-capture slice it then never allocates).
-     */
-    private final class Dispatcher implements ReadyHandler {
-        @Override
-        public void ready(SelectorKey key, int events) {
-            if (!(key.data() instanceof FdHandlers h)) {
-                return;
-            }
-            if ((events & Selector.EVENT_READ) != 0) {
-                Runnable r = h.reader;
-                if (r != null) {
-                    try {
-                        r.run();
-                    } catch (Throwable t) {
-                        reportError("reader", r, t);
-                    }
-                }
-            }
-            if ((events & Selector.EVENT_WRITE) != 0) {
-                Runnable w = h.writer; // read again: the reader may have removed it
-                if (w != null) {
-                    try {
-                        w.run();
-                    } catch (Throwable t) {
-                        reportError("writer", w, t);
-                    }
-                }
-            }
-        }
-    }
-
-    private void runDueTimers() {
-        if (timers.size() == 0) {
-            return;
-        }
-        long now = System.nanoTime();
-        long lastSequence = timerSequence.get();
-        TimerHandle h;
-        while ((h = timers.peek()) != null && h.deadlineNanos() - now <= 0) {
-            if (h.sequence() >= lastSequence) {
-                break; // scheduled by a timer of this round: next round
-            }
-            timers.poll();
-            if (h.fire()) {
-                liveTimers.decrementAndGet();
-                runCallback(h.callback(), "timer callback");
-            }
-        }
-    }
-
-    private void runTasks() {
-        int n = tasks.pending();
-        for (int i = 0; i < n; i++) {
-            Runnable r = tasks.poll();
-            if (r == null) {
-                break;
-            }
-            runCallback(r, "task");
-        }
-    }
-
-    private void runCallback(Runnable r, String what) {
-        try {
-            r.run();
-        } catch (Throwable t) {
-            reportError(what, r, t);
-        }
-    }
-
-    /** Hands what a callback threw to the exception handler; rethrows fatal VM errors. */
-    void reportError(String what, Object where, Throwable t) {
-        if (t instanceof VirtualMachineError vme && !(t instanceof StackOverflowError)) {
-            throw vme;
-        }
-        String context = what + " " + where;
-        try {
-            exceptionHandler.handle(context, t);
-        } catch (Throwable t2) {
-            if (t2 instanceof VirtualMachineError vme && !(t2 instanceof StackOverflowError)) {
-                throw vme;
-            }
-            try {
-                LOG.log(System.Logger.Level.ERROR, "event loop: the exception handler threw while handling " + context, t2);
-            } catch (RuntimeException | LinkageError logFailure) {
-                // Logging itself failed (out of descriptors, say): nothing more to do; the loop goes on.
-            }
-        }
+    /** @return how many files the selector watches; for tests */
+    int registeredFiles() {
+        return io.registeredFiles();
     }
 
     /**
@@ -379,7 +192,11 @@ public final class EventLoop implements Executor, AutoCloseable {
      * @param handler the new handler, or null to restore the default (logging)
      */
     public void setExceptionHandler(LoopExceptionHandler handler) {
-        exceptionHandler = handler == null ? LOGGING_HANDLER : handler;
+        errors.setHandler(handler);
+    }
+
+    void reportError(String what, Object where, Throwable t) {
+        errors.report(what, where, t);
     }
 
     // ---- tasks and timers ------------------------------------------------------------------------
@@ -393,24 +210,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      */
     @Override
     public void execute(Runnable task) {
-        Objects.requireNonNull(task, "task");
-        if (closed) {
-            throw new RejectedExecutionException("the event loop is closed; the task was not queued");
-        }
-        tasks.offer(task);
-        if (selecting && thread != Thread.currentThread()) {
-            selector.wakeup();
-        }
-    }
-
-    /** Loop-internal: queue a task, or drop it quietly if the loop is closed. */
-    void callSoon(Runnable task) {
-        if (!closed) {
-            tasks.offer(task);
-            if (selecting && thread != Thread.currentThread()) {
-                selector.wakeup();
-            }
-        }
+        scheduler.execute(Objects.requireNonNull(task, "task"));
     }
 
     /**
@@ -424,23 +224,12 @@ public final class EventLoop implements Executor, AutoCloseable {
     public TimerHandle schedule(Duration delay, Runnable callback) {
         Objects.requireNonNull(delay, "delay");
         Objects.requireNonNull(callback, "callback");
-        if (closed) {
-            throw new RejectedExecutionException("the event loop is closed; the timer was not scheduled");
-        }
-        long nanos = delay.isNegative() ? 0 : saturatedNanos(delay);
-        long now = System.nanoTime();
-        TimerHandle h = new TimerHandle(this, now + nanos, timerSequence.getAndIncrement(), callback);
-        liveTimers.incrementAndGet();
-        if (inLoopThread()) {
-            timers.add(h);
-        } else {
-            execute(() -> {
-                if (!h.isCancelled()) {
-                    timers.add(h);
-                }
-            });
-        }
-        return h;
+        return scheduler.schedule(delay.isNegative() ? 0 : saturatedNanos(delay), callback, this);
+    }
+
+    private static long saturatedNanos(Duration d) {
+        // Cap at ~146 years so that now + delay cannot overflow.
+        return d.getSeconds() >= (1L << 32) ? (1L << 32) * 1_000_000_000L : d.toNanos();
     }
 
     /**
@@ -451,33 +240,30 @@ public final class EventLoop implements Executor, AutoCloseable {
      * @return the count
      */
     public int pendingTimers() {
-        return closed ? 0 : liveTimers.get();
+        return scheduler.pendingTimers();
     }
 
-    void timerCancelled(TimerHandle h) {
-        liveTimers.decrementAndGet();
-        if (inLoopThread()) {
-            timers.remove(h);
-        } else {
-            callSoon(() -> timers.remove(h));
-        }
-    }
-
-    private static long saturatedNanos(Duration d) {
-        // Cap at ~146 years so that now + delay cannot overflow.
-        return d.getSeconds() >= (1L << 32) ? (1L << 32) * 1_000_000_000L : d.toNanos();
+    Scheduler scheduler() {
+        return scheduler;
     }
 
     // ---- readers and writers -----------------------------------------------------------------
 
     /**
      * Calls {@code callback} on the loop thread whenever fd is readable (asyncio's {@code add_reader}),
-     * replacing any reader it had. The fd stays the caller's: close it only after removing it.
+     * replacing any reader it had. The fd stays the caller's: close it only after removing it. A reader
+     * that does not read (or otherwise clear) what made the fd readable is called again at once, every
+     * round: that is the caller's own busy loop, which {@link #removeReader} ends.
+     *
+     * <p>Like every reader and writer method, this one refuses calls from another thread while the loop
+     * runs ({@link IllegalStateException}) rather than handing them over: the caller learns at once
+     * whether the registration worked. From another thread, call it inside {@link #execute(Runnable)}.
      *
      * @param fd       an open descriptor, ideally non-blocking
      * @param callback what to run
-     * @throws IOException           if the selector refuses the fd
-     * @throws IllegalStateException if called from another thread while the loop runs, or after close
+     * @throws IOException              if the selector refuses the fd (EBADF for a closed one, ...)
+     * @throws IllegalArgumentException if fd is negative, or belongs to a transport, server or connect of this loop
+     * @throws IllegalStateException    if called from another thread while the loop runs, or after close
      */
     public void addReader(int fd, Runnable callback) throws IOException {
         setHandler(fd, null, true, Objects.requireNonNull(callback, "callback"));
@@ -496,6 +282,7 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     /**
      * Calls {@code callback} on the loop thread whenever fd is writable, replacing any writer it had.
+     * Threads and errors as {@link #addReader(int, Runnable)}.
      *
      * @param fd       an open descriptor
      * @param callback what to run
@@ -560,89 +347,14 @@ public final class EventLoop implements Executor, AutoCloseable {
         return setHandler(-1, Objects.requireNonNull(file, "file"), false, null);
     }
 
-    /**
-     * Sets or clears (callback null) the reader or writer of fd, or of file when it is not null.
-     *
-     * @return for a removal, whether there was one to remove; true for an addition
-     */
     private boolean setHandler(int fd, Selectable file, boolean reader, Runnable callback) throws IOException {
-        checkLoopThread();
-        if (file == null && fd < 0) {
-            throw new IllegalArgumentException("invalid fd " + fd + ": a file descriptor is >= 0");
-        }
-        SelectorKey key = findKey(fd, file);
-        if (key == null) {
-            if (callback == null) {
-                return false;
-            }
-            FdHandlers h = new FdHandlers();
-            if (reader) {
-                h.reader = callback;
-            } else {
-                h.writer = callback;
-            }
-            if (file != null) {
-                selector.register(file, h.events(), h);
-            } else {
-                selector.register(fd, h.events(), h);
-            }
-            return true;
-        }
-        if (!(key.data() instanceof FdHandlers h)) {
-            throw new IllegalStateException("fd " + key.fd() + " was registered on the loop's selector directly;"
-                    + " use only the loop's addReader/addWriter");
-        }
-        Runnable old = reader ? h.reader : h.writer;
-        if (reader) {
-            h.reader = callback;
-        } else {
-            h.writer = callback;
-        }
-        int events = h.events();
-        if (events == 0) {
-            if (key.fileobj() instanceof Selectable s) {
-                selector.unregister(s);
-            } else {
-                selector.unregister(key.fd());
-            }
-        } else if (events != key.events()) {
-            if (key.fileobj() instanceof Selectable s) {
-                selector.modify(s, events, h);
-            } else {
-                selector.modify(key.fd(), events, h);
-            }
-        }
-        return callback != null || old != null;
+        scheduler.checkLoopThread();
+        return io.setUserHandler(fd, file, reader, callback);
     }
 
-    private SelectorKey findKey(int fd, Selectable file) {
-        if (file == null) {
-            return selector.getMap().get(fd);
-        }
-        int n = file.fileno();
-        if (n >= 0) {
-            return selector.getMap().get(n);
-        }
-        try {
-            return selector.getKey(file); // closed: found by identity
-        } catch (NoSuchElementException | IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    /**
-     * Throws unless the caller may touch loop-thread state: on the loop thread while it runs, or any
-     * one thread while it does not.
-     */
-    void checkLoopThread() {
-        if (closed) {
-            throw new IllegalStateException("the event loop is closed");
-        }
-        Thread t = thread;
-        if (t != null && t != Thread.currentThread()) {
-            throw new IllegalStateException("called from thread " + Thread.currentThread().getName()
-                    + " while the loop runs on " + t.getName() + ": hand the work to loop.execute(...)");
-        }
+    /** The I/O part, for the loop's own transports, servers and connects. */
+    LoopIo io() {
+        return io;
     }
 
     // ---- streams -------------------------------------------------------------------------------
@@ -665,10 +377,69 @@ public final class EventLoop implements Executor, AutoCloseable {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(factory, "factory");
         Objects.requireNonNull(options, "options");
-        if (closed) {
+        return createServer(address, loop -> factory.get(), options, List.of(this));
+    }
+
+    /**
+     * Listens on one socket and spreads the connections over several loops in turn (round-robin): this
+     * loop accepts, and hands each connection to the loop whose turn it is ({@link #adopt}), which makes
+     * its protocol and serves it. This loop may be one of them. One listening socket for all: a second
+     * server on the same port is refused (EADDRINUSE) unless the options ask for {@code SO_REUSEPORT}.
+     *
+     * @param address an {@link java.net.InetSocketAddress} (port 0 for any free port) or a
+     *                {@link java.net.UnixDomainSocketAddress}
+     * @param factory makes one protocol per connection, on the serving loop's thread, given that loop;
+     *                what it throws is reported (to the serving loop's handler) and that connection closed
+     * @param options listen and accept options
+     * @param loops   the loops that serve, at least one; a loop that is closed closes what it is handed
+     * @return the server, which belongs to this loop (close it here, or it closes with this loop)
+     * @throws IOException                if the bind fails (EADDRINUSE, EACCES, ...)
+     * @throws IllegalArgumentException   if loops is empty
+     * @throws RejectedExecutionException if this loop is closed
+     */
+    public Server createServer(SocketAddress address, Function<? super EventLoop, ? extends Protocol> factory,
+            ServerOptions options, List<EventLoop> loops) throws IOException {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(options, "options");
+        EventLoop[] servers = loops.toArray(new EventLoop[0]);
+        if (servers.length == 0) {
+            throw new IllegalArgumentException("a server needs at least one loop to serve its connections");
+        }
+        for (EventLoop l : servers) {
+            Objects.requireNonNull(l, "loop");
+        }
+        if (isClosed()) {
             throw new RejectedExecutionException("the event loop is closed; no server was created");
         }
-        return Server.start(this, address, factory, options);
+        return Server.start(this, address, factory, options, servers);
+    }
+
+    /**
+     * Serves a connected socket on this loop: on the loop thread, makes its protocol with
+     * {@code factory} and starts a transport (connectionMade, then reading), as a server does for what it
+     * accepts. Thread-safe: this is how a loop that accepts hands connections to others. The socket is the
+     * loop's from this call on: if the loop is closed, or closes before the hand-over runs, the socket is
+     * closed and the factory never called; what the factory throws goes to this loop's exception handler
+     * and the socket is closed.
+     *
+     * @param socket  a connected socket (from {@link io.jselectors.net.ListeningSocket#accept()} or a
+     *                finished {@link StreamSocket#connect}), non-blocking
+     * @param factory makes the connection's protocol, on the loop thread
+     */
+    public void adopt(StreamSocket socket, Supplier<? extends Protocol> factory) {
+        Objects.requireNonNull(socket, "socket");
+        Objects.requireNonNull(factory, "factory");
+        adopt(socket, loop -> factory.get(), "adopt");
+    }
+
+    void adopt(StreamSocket socket, Function<? super EventLoop, ? extends Protocol> factory, Object source) {
+        if (inLoopThread()) {
+            StreamTransport.serve(this, socket, factory, source);
+        } else {
+            scheduler.handOver(new StartTask(() -> StreamTransport.serve(this, socket, factory, source),
+                    () -> StreamTransport.closeQuietly(socket)));
+        }
     }
 
     /**
@@ -692,7 +463,8 @@ public final class EventLoop implements Executor, AutoCloseable {
      * @param timeout  how long to wait for the connection, or null to wait as long as the OS does
      * @return the transport, or a failure: an {@link io.jselectors.ErrnoException} (ECONNREFUSED,
      *         ENOENT for a missing Unix socket, ...), a {@link java.net.SocketTimeoutException}, or an
-     *         {@link IOException} if the loop closed first. Cancelling the future abandons the connect and closes its socket at once.
+     *         {@link IOException} if the loop closed first. Cancelling the future abandons the connect and
+     *         closes its socket at once.
      */
     public CompletableFuture<Transport> connect(SocketAddress address, Protocol protocol, Duration timeout) {
         Objects.requireNonNull(address, "address");
@@ -703,11 +475,11 @@ public final class EventLoop implements Executor, AutoCloseable {
     // ---- for transports ------------------------------------------------------------------------
 
     SliceCache readBuffer() {
-        return readBuffer;
+        return memory.readBuffer;
     }
 
     BufferPool pool() {
-        return pool;
+        return memory.pool;
     }
 
     void track(LoopResource r) {
@@ -725,7 +497,7 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     /** @return bytes the loop keeps in free write buffers; for tests */
     long pooledBytes() {
-        return pool.pooledBytes();
+        return memory.pool.pooledBytes();
     }
 
     // ---- closing -------------------------------------------------------------------------------
@@ -738,72 +510,22 @@ public final class EventLoop implements Executor, AutoCloseable {
      */
     @Override
     public void close() {
-        boolean interrupted = false;
-        synchronized (stateLock) {
-            if (closeDone) {
-                return;
-            }
-            closeRequested = true;
-            Thread t = thread;
-            if (t == Thread.currentThread()) {
-                stop();
-                return;
-            }
-            if (t != null || closing) {
-                if (t != null) {
-                    stop();
-                }
-                while (!closeDone) {
-                    try {
-                        stateLock.wait();
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-                return;
-            }
-            closing = true;
-        }
-        doClose();
+        scheduler.close(closer);
     }
 
-    private void doClose() {
-        closed = true;
-        try {
-            for (LoopResource r : new ArrayList<>(resources)) {
-                try {
-                    r.loopClosed();
-                } catch (Throwable t) {
-                    reportError("closing", r, t);
-                }
-            }
-            resources.clear();
-            timers.clear();
-            tasks.clear(task -> {
-                if (task instanceof StartTask st) {
-                    try {
-                        st.abandon().run(); // close what it would have started
-                    } catch (Throwable t) {
-                        reportError("abandoning", task, t);
-                    }
-                }
-            });
+    /** The close itself, once the loop is not running: resources, then queued work, selector, memory. */
+    private void closeResources() {
+        for (LoopResource r : new ArrayList<>(resources)) {
             try {
-                selector.close();
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "event loop: closing the selector failed", e);
-            }
-            pool.close();
-            arena.close();
-        } finally {
-            synchronized (stateLock) {
-                closeDone = true;
-                stateLock.notifyAll();
+                r.loopClosed();
+            } catch (Throwable t) {
+                errors.report("closing", r, t);
             }
         }
+        resources.clear();
+        scheduler.dropPending();
+        io.close();
+        memory.close();
     }
 
     /** @return the exception protocols receive when the loop closes under them */
@@ -813,6 +535,6 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     @Override
     public String toString() {
-        return "EventLoop[" + selector.backend() + (closed ? ", closed" : isRunning() ? ", running" : "") + "]";
+        return "EventLoop[" + backend() + (isClosed() ? ", closed" : isRunning() ? ", running" : "") + "]";
     }
 }

@@ -6,7 +6,7 @@ import io.jselectors.net.ListeningSocket;
 import io.jselectors.net.StreamSocket;
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * A listening socket on an {@link EventLoop} that makes a {@link Protocol} per accepted connection:
@@ -17,17 +17,21 @@ import java.util.function.Supplier;
  * does not spin, the listening socket stays open, and the waiting connections stay in its backlog.
  * Any other accept error is reported to the loop's exception handler and paused on the same way.
  */
-public final class Server implements AutoCloseable, LoopResource {
+public final class Server implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jselectors.loop");
 
     private final EventLoop loop;
     private final ListeningSocket listener;
-    private final Supplier<? extends Protocol> factory;
+    private final Function<? super EventLoop, ? extends Protocol> factory;
+    /** The loops that serve the connections, in turn; often just {@link #loop}. */
+    private final EventLoop[] servers;
+    private int nextServer;
     private final ServerOptions options;
     private final SocketAddress localAddress;
+    private final FdHandlers handlers;
     private final Runnable onAcceptable = this::acceptSome;
     private final Runnable resume = this::resumeAccepting;
-    private boolean accepting;
+    private final LoopResource resource = this::loopClosed;
     /** Out of descriptors since the last successful accept: retries log at DEBUG only. */
     private boolean starved;
     private boolean closed;
@@ -35,36 +39,29 @@ public final class Server implements AutoCloseable, LoopResource {
     private long accepted;
     private long acceptPauses;
 
-    private Server(EventLoop loop, ListeningSocket listener, Supplier<? extends Protocol> factory, ServerOptions options)
-            throws IOException {
+    private Server(EventLoop loop, ListeningSocket listener, Function<? super EventLoop, ? extends Protocol> factory,
+            ServerOptions options, EventLoop[] servers) throws IOException {
         this.loop = loop;
+        this.servers = servers;
         this.listener = listener;
         this.factory = factory;
         this.options = options;
         this.localAddress = listener.localAddress();
+        this.handlers = new FdHandlers(listener, true);
     }
 
     /** Binds now (so errors are thrown here), and starts accepting on the loop thread. */
-    static Server start(EventLoop loop, SocketAddress address, Supplier<? extends Protocol> factory, ServerOptions options)
-            throws IOException {
+    static Server start(EventLoop loop, SocketAddress address, Function<? super EventLoop, ? extends Protocol> factory,
+            ServerOptions options, EventLoop[] servers) throws IOException {
         ListeningSocket ls = ListeningSocket.bind(address, options.listen());
         Server s;
         try {
-            s = new Server(loop, ls, factory, options);
+            s = new Server(loop, ls, factory, options, servers);
         } catch (IOException | RuntimeException e) {
             ls.close();
             throw e;
         }
-        if (loop.inLoopThread() || !loop.isRunning()) {
-            s.begin();
-        } else {
-            try {
-                loop.execute(new StartTask(s::begin, s::closeNow));
-            } catch (RuntimeException e) {
-                ls.close();
-                throw e;
-            }
-        }
+        loop.scheduler().onLoop(new StartTask(s::begin, s::closeNow));
         return s;
     }
 
@@ -76,12 +73,12 @@ public final class Server implements AutoCloseable, LoopResource {
             closeNow();
             return;
         }
-        loop.track(this);
+        loop.track(resource);
         resumeAccepting();
     }
 
     private void acceptSome() {
-        for (int i = 0; i < options.acceptsPerRound() && accepting; i++) {
+        for (int i = 0; i < options.acceptsPerRound() && handlers.reader != null; i++) {
             StreamSocket s;
             try {
                 s = listener.accept();
@@ -105,26 +102,24 @@ public final class Server implements AutoCloseable, LoopResource {
         }
     }
 
+    /** Serves on this loop, or hands the socket to the loop whose turn it is. */
     private void serve(StreamSocket s) {
-        Protocol p;
-        try {
-            if (options.tcpNoDelay() && !s.isUnix()) {
-                s.setTcpNoDelay(true);
-            }
-            p = factory.get();
-            if (p == null) {
-                throw new NullPointerException("the protocol factory returned null");
-            }
-        } catch (Throwable t) {
-            loop.reportError("protocol factory of", this, t);
+        if (options.tcpNoDelay() && !s.isUnix()) {
             try {
-                s.close();
+                s.setTcpNoDelay(true);
             } catch (IOException e) {
-                // released anyway
+                // a plain TCP option; the connection works without it
             }
-            return;
         }
-        new StreamTransport(loop, s, p).start();
+        EventLoop target = servers[nextServer];
+        if (++nextServer == servers.length) {
+            nextServer = 0;
+        }
+        if (target == loop) {
+            StreamTransport.serve(loop, s, factory, this);
+        } else {
+            target.adopt(s, factory, this);
+        }
     }
 
     private static boolean isResourceShortage(int errno) {
@@ -153,22 +148,23 @@ public final class Server implements AutoCloseable, LoopResource {
 
     private void resumeAccepting() {
         retry = null;
-        if (closed || accepting) {
+        if (closed || handlers.reader != null) {
             return;
         }
+        handlers.reader = onAcceptable;
         try {
-            loop.addReader(listener, onAcceptable);
-            accepting = true;
-        } catch (IOException e) {
+            loop.io().update(handlers);
+        } catch (IOException | RuntimeException e) {
+            handlers.reader = null;
             loop.reportError("listening on", this, e);
         }
     }
 
     private void stopAccepting() {
-        if (accepting) {
-            accepting = false;
+        if (handlers.reader != null) {
+            handlers.reader = null;
             try {
-                loop.removeReader(listener);
+                loop.io().update(handlers);
             } catch (IOException | RuntimeException e) {
                 loop.reportError("pausing", this, e);
             }
@@ -218,11 +214,7 @@ public final class Server implements AutoCloseable, LoopResource {
      */
     @Override
     public void close() {
-        if (loop.isRunning() && !loop.inLoopThread()) {
-            loop.callSoon(this::closeNow);
-            return;
-        }
-        closeNow();
+        loop.scheduler().onLoop(this::closeNow);
     }
 
     private void closeNow() {
@@ -234,16 +226,13 @@ public final class Server implements AutoCloseable, LoopResource {
             retry.cancel();
             retry = null;
         }
-        if (!loop.isClosed()) {
-            stopAccepting();
-        }
-        loop.untrack(this);
+        loop.io().forget(handlers);
+        loop.untrack(resource);
         listener.close();
     }
 
-    @Override
-    public void loopClosed() {
-        accepting = false; // the selector goes with the loop
+    /** The loop is closing: close the listening socket with it. */
+    private void loopClosed() {
         closeNow();
     }
 

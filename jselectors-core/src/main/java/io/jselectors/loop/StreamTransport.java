@@ -1,12 +1,12 @@
 package io.jselectors.loop;
 
-import io.jselectors.Selector;
 import io.jselectors.net.StreamSocket;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The {@link Transport} of a connected {@link StreamSocket} (TCP or Unix), asyncio's
@@ -15,40 +15,84 @@ import java.util.Objects;
  */
 final class StreamTransport implements Transport, LoopResource, Runnable {
     private final EventLoop loop;
-    private final Selector selector;
     private final StreamSocket socket;
     private final Protocol protocol;
     private final WriteBuffer pending;
-    private final FdHandlers handlers = new FdHandlers();
+    private final FdHandlers handlers;
     /** The writer callback; the reader is this transport itself ({@link #run()}), one call level less. */
     private final Runnable onWritable = this::onWritable;
-    private int registeredEvents;
 
+    /** The connection's life, asyncio's {@code _closing}/{@code _conn_lost} as one value; it only moves forward. */
+    enum State {
+        /** Reading and writing. */
+        OPEN,
+        /** close() was called, or the last direction finished: no more reading; lost once the buffer is sent. */
+        CLOSING,
+        /** connectionLost is scheduled: out of the selector, nothing more is sent. */
+        LOST,
+        /** connectionLost was delivered and the socket closed. */
+        RELEASED
+    }
+
+    /** The write direction, apart from the connection's state: shutdownOutput() waits for the buffer. */
+    enum Output {
+        OPEN,
+        /** shutdownOutput() was called: the shutdown follows once the buffer is sent. */
+        SHUTTING,
+        SHUT
+    }
+
+    private State state = State.OPEN;
+    private Output output = Output.OPEN;
+    /** The user paused reading (orthogonal to the state: resumeReading() undoes it). */
+    private boolean readingPaused;
+    /** The peer's end of stream arrived: nothing more to read. */
+    private boolean eofReceived;
+    /** close(), abort(), or the end of both directions: writes are a programming error (after a fault alone they are dropped). */
+    private boolean writesRefused;
+    /** abort(): close with a reset, not a FIN. */
+    private boolean reset;
+    /** The protocol was told pauseWriting() and not yet resumeWriting(). */
+    private boolean protocolPaused;
     private long highWater = DEFAULT_HIGH_WATER;
     private long lowWater = DEFAULT_LOW_WATER;
-    private boolean protocolPaused;
-
-    private boolean readingPaused;
-    private boolean eofReceived;
-    /** close(), abort() or a fault: no more reading; lost follows once the buffer is sent. */
-    private boolean closing;
-    /** The user closed, aborted or shut down output: writes are a programming error. */
-    private boolean writesRefused;
-    private boolean shutdownRequested;
-    private boolean outputShut;
-    /** connectionLost is scheduled (or delivered): the socket is out of the selector. */
-    private boolean lost;
-    private boolean lostDelivered;
-    private boolean resetOnClose;
     private SocketAddress local;
     private SocketAddress remote;
 
     StreamTransport(EventLoop loop, StreamSocket socket, Protocol protocol) {
         this.loop = loop;
-        this.selector = loop.selector();
         this.socket = socket;
+        this.handlers = new FdHandlers(socket, true);
         this.protocol = Objects.requireNonNull(protocol, "protocol");
         this.pending = new WriteBuffer(loop.pool());
+    }
+
+    /**
+     * Serves a connected socket on its loop's thread: makes the protocol, then the transport. What the
+     * factory throws is reported and the socket closed.
+     */
+    static void serve(EventLoop loop, StreamSocket s, Function<? super EventLoop, ? extends Protocol> factory,
+            Object source) {
+        Protocol p;
+        try {
+            p = factory.apply(loop);
+            if (p == null) {
+                throw new NullPointerException("the protocol factory returned null");
+            }
+        } catch (Throwable t) {
+            loop.reportError("protocol factory of", source, t);
+            closeQuietly(s);
+            return;
+        }
+        new StreamTransport(loop, s, p).start();
+    }
+
+    static void closeQuietly(StreamSocket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // the descriptor is released anyway
+        }
     }
 
     /** Tracks this transport, tells the protocol, and starts reading. */
@@ -60,7 +104,7 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
             protocolFailed("connectionMade", t);
             return;
         }
-        if (!closing && !readingPaused) {
+        if (state == State.OPEN && !readingPaused) {
             handlers.reader = this;
             updateInterest();
         }
@@ -71,8 +115,8 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
     /** The reader callback: the socket is readable. Loop thread only. */
     @Override
     public void run() {
-        if (closing || readingPaused || eofReceived) {
-            return;
+        if (handlers.reader == null) {
+            return; // removed by an earlier callback of this round
         }
         SliceCache buf = loop.readBuffer();
         int n;
@@ -104,18 +148,15 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
             protocolFailed("eofReceived", t);
             return;
         }
-        if (closing) {
-            return;
-        }
-        if (!keepOpen || outputShut) {
-            close();
+        if (state == State.OPEN && (!keepOpen || output == Output.SHUT)) {
+            startClosing();
         }
     }
 
     @Override
     public void pauseReading() {
         checkThread();
-        if (closing || readingPaused) {
+        if (state != State.OPEN || readingPaused) {
             return;
         }
         readingPaused = true;
@@ -128,7 +169,7 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
     @Override
     public void resumeReading() {
         checkThread();
-        if (closing || !readingPaused) {
+        if (state != State.OPEN || !readingPaused) {
             return;
         }
         readingPaused = false;
@@ -140,7 +181,7 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
 
     @Override
     public boolean isReading() {
-        return !closing && !readingPaused && !eofReceived;
+        return state == State.OPEN && !readingPaused && !eofReceived;
     }
 
     // ---- writing -------------------------------------------------------------------------------
@@ -198,7 +239,7 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
             pending.append(src, offset, length);
         } catch (RuntimeException e) {
             if (inStream) {
-                resetOnClose = true;
+                reset = true;
                 forceClose(e);
             }
             throw e;
@@ -289,12 +330,13 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
 
     /** @return true to go on writing; false to drop the bytes (the connection already failed) */
     private boolean acceptWrite() {
-        if (writesRefused) {
-            throw new IllegalStateException(outputShut || shutdownRequested
-                    ? "cannot write: shutdownOutput() was called on this transport"
-                    : "cannot write: the transport is closing (close() or abort() was called)");
+        if (output != Output.OPEN) {
+            throw new IllegalStateException("cannot write: shutdownOutput() was called on this transport");
         }
-        return !closing;
+        if (writesRefused) {
+            throw new IllegalStateException("cannot write: the transport is closing (close() or abort() was called)");
+        }
+        return state == State.OPEN;
     }
 
     private void onWritable() {
@@ -310,7 +352,7 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
             return;
         }
         pending.consume(sent);
-        if (protocolPaused && pending.size() <= lowWater && !closing) {
+        if (protocolPaused && pending.size() <= lowWater && state == State.OPEN) {
             protocolPaused = false;
             try {
                 protocol.resumeWriting();
@@ -319,11 +361,11 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
                 return;
             }
         }
-        if (pending.isEmpty() && !lost) {
+        if (pending.isEmpty() && state.compareTo(State.LOST) < 0) {
             stopWriting();
-            if (closing) {
+            if (state == State.CLOSING) {
                 connectionLostSoon(null);
-            } else if (shutdownRequested && !outputShut) {
+            } else if (output == Output.SHUTTING) {
                 shutdownNow();
             }
         }
@@ -344,7 +386,7 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
     }
 
     private void checkHighWater() {
-        if (!protocolPaused && pending.size() > highWater && !closing) {
+        if (!protocolPaused && pending.size() > highWater && state == State.OPEN) {
             protocolPaused = true;
             try {
                 protocol.pauseWriting();
@@ -396,11 +438,10 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
     @Override
     public void shutdownOutput() {
         checkThread();
-        if (closing || shutdownRequested) {
+        if (state != State.OPEN || output != Output.OPEN) {
             return;
         }
-        shutdownRequested = true;
-        writesRefused = true;
+        output = Output.SHUTTING;
         if (pending.isEmpty()) {
             shutdownNow();
         }
@@ -413,9 +454,9 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
             fail(e);
             return;
         }
-        outputShut = true;
+        output = Output.SHUT;
         if (eofReceived) {
-            close(); // both directions are done
+            startClosing(); // both directions are done
         }
     }
 
@@ -423,10 +464,15 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
     public void close() {
         checkThread();
         writesRefused = true;
-        if (closing) {
-            return;
+        if (state == State.OPEN) {
+            startClosing();
         }
-        closing = true;
+    }
+
+    /** OPEN to CLOSING: stop reading; lost at once if nothing waits to be sent, else once it is. */
+    private void startClosing() {
+        writesRefused = true;
+        state = State.CLOSING;
         handlers.reader = null;
         updateInterest();
         if (pending.isEmpty()) {
@@ -438,10 +484,10 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
     public void abort() {
         checkThread();
         writesRefused = true;
-        if (lost) {
+        if (state.compareTo(State.LOST) >= 0) {
             return;
         }
-        resetOnClose = true;
+        reset = true;
         forceClose(null);
     }
 
@@ -456,39 +502,38 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
         forceClose(t);
     }
 
-    /** Ends the connection now, dropping unsent bytes: if there were any, the peer sees a reset. */
+    /** Any state before LOST to LOST, dropping unsent bytes: if there were any, the peer sees a reset. */
     private void forceClose(Throwable cause) {
-        if (lost) {
+        if (state.compareTo(State.LOST) >= 0) {
             return;
         }
-        closing = true;
         if (!pending.isEmpty()) {
-            resetOnClose = true;
+            reset = true;
         }
         pending.clear();
         connectionLostSoon(cause);
     }
 
+    /** To LOST: out of the selector, and connectionLost queued for the next round. */
     private void connectionLostSoon(Throwable cause) {
-        if (lost) {
+        if (state.compareTo(State.LOST) >= 0) {
             return;
         }
-        lost = true;
+        state = State.LOST;
         handlers.reader = null;
         handlers.writer = null;
         updateInterest();
-        loop.callSoon(() -> deliverConnectionLost(cause));
+        loop.scheduler().handOver(() -> deliverConnectionLost(cause));
     }
 
+    /** LOST to RELEASED: tell the protocol, then close the socket and free the buffer. */
     private void deliverConnectionLost(Throwable cause) {
-        if (lostDelivered) {
+        if (state == State.RELEASED) {
             return;
         }
-        lostDelivered = true;
+        state = State.RELEASED;
+        protocolPaused = false;
         try {
-            if (protocolPaused) {
-                protocolPaused = false;
-            }
             protocol.connectionLost(cause);
         } catch (Throwable t) {
             loop.reportError("connectionLost of", protocol, t);
@@ -502,11 +547,11 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
      * dropped here (the loop closed under a connection) make the close a reset too.
      */
     private void release() {
-        boolean reset = resetOnClose || !pending.isEmpty();
+        boolean resetNow = reset || !pending.isEmpty();
         pending.clear();
         loop.untrack(this);
         try {
-            if (reset) {
+            if (resetNow) {
                 socket.abort();
             } else {
                 socket.close();
@@ -518,47 +563,30 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
 
     @Override
     public void loopClosed() {
-        if (!lost) {
-            lost = true;
-            closing = true;
-            try {
-                if (registeredEvents != 0) {
-                    selector.unregister(socket);
-                }
-            } catch (IOException | RuntimeException e) {
-                // the selector is about to close anyway
-            }
-            registeredEvents = 0;
+        if (state.compareTo(State.LOST) < 0) {
+            state = State.LOST;
+            loop.io().forget(handlers);
         }
         deliverConnectionLost(EventLoop.loopClosedException());
     }
 
     /** Brings the selector in line with {@link #handlers}; a failure fails the connection. */
     private void updateInterest() {
-        int want = handlers.events();
-        if (want == registeredEvents) {
-            return;
-        }
         try {
-            if (registeredEvents == 0) {
-                selector.register(socket, want, handlers);
-            } else if (want == 0) {
-                selector.unregister(socket);
-            } else {
-                selector.modify(socket, want, handlers);
-            }
-            registeredEvents = want;
+            loop.io().update(handlers);
         } catch (IOException | RuntimeException e) {
-            registeredEvents = -1; // unknown: unregister at release
-            if (!lost) {
-                forceClose(e);
-            }
+            forceClose(e);
         }
     }
 
     @Override
     public boolean isClosing() {
-        return closing;
+        return state != State.OPEN;
+    }
+
+    /** @return where the connection is in its life; for tests */
+    State state() {
+        return state;
     }
 
     @Override
@@ -599,6 +627,6 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
 
     @Override
     public String toString() {
-        return "StreamTransport[" + socket + (closing ? ", closing" : "") + "]";
+        return "StreamTransport[" + socket + ", " + state + "]";
     }
 }

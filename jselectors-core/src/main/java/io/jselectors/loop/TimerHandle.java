@@ -52,7 +52,7 @@ public final class TimerHandle {
         if (loop.isClosed() || !STATE.compareAndSet(this, PENDING, CANCELLED)) {
             return false;
         }
-        loop.timerCancelled(this);
+        loop.scheduler().timerCancelled(this);
         return true;
     }
 

@@ -59,6 +59,6 @@ final class Backends {
     }
 
     static EventLoop loop(String name) throws IOException {
-        return EventLoop.open(open(name));
+        return EventLoop.open(() -> open(name));
     }
 }

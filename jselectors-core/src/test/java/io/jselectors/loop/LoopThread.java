@@ -16,7 +16,7 @@ final class LoopThread implements AutoCloseable {
             } catch (Throwable t) {
                 failure.set(t);
             }
-        }, "loop-" + loop.selector().backend());
+        }, "loop-" + loop.backend());
         thread.setDaemon(true);
         thread.start();
     }

@@ -33,9 +33,16 @@ final class EchoCommand implements Callable<EchoConfig> {
     int port;
 
     @Option(names = "--loops", paramLabel = "N",
-            description = "Event loops, one thread each, sharing the port through SO_REUSEPORT"
-                    + " (default: the number of cores, here ${sys:jselectors.cores}).")
+            description = "Event loops, one thread each; the first accepts on the one listening socket and"
+                    + " hands the connections to all in turn (default: the number of cores, here"
+                    + " ${sys:jselectors.cores}).")
     Integer loops;
+
+    @Option(names = "--reuse-port",
+            description = "Give each loop a listening socket of its own with SO_REUSEPORT, the kernel spreading"
+                    + " the connections; other SO_REUSEPORT servers of the same user may then share the port"
+                    + " (default: off, a port in use is refused).")
+    boolean reusePort;
 
     @Option(names = "--backend", paramLabel = "NAME",
             description = "Selector backend: ${sys:jselectors.backends} (default: the platform's best).")
@@ -92,7 +99,7 @@ final class EchoCommand implements Callable<EchoConfig> {
         }
         Backends.Opener opener = Backends.forName(backend);
         InetAddress addr = resolve(host);
-        return new EchoConfig(new InetSocketAddress(addr, port), n, backend, opener, maxConnections, idleTimeout,
+        return new EchoConfig(new InetSocketAddress(addr, port), n, reusePort, backend, opener, maxConnections, idleTimeout,
                 maxBuffer, stats, grace);
     }
 

@@ -8,6 +8,7 @@ import java.time.Duration;
  *
  * @param address        where to listen (port 0: a free port)
  * @param loops          event loops, one thread each
+ * @param reusePort      one SO_REUSEPORT listening socket per loop instead of one shared by all
  * @param backend        the selector backend's name, or null for {@code Selector.open()}'s choice
  * @param opener         opens one selector of that backend
  * @param maxConnections connections served at once; 0 for no limit but the fd limit
@@ -19,6 +20,7 @@ import java.time.Duration;
 record EchoConfig(
         InetSocketAddress address,
         int loops,
+        boolean reusePort,
         String backend,
         Backends.Opener opener,
         int maxConnections,

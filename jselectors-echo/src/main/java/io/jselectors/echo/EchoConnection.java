@@ -63,6 +63,7 @@ final class EchoConnection implements Protocol {
             return; // read and dropped only so that closing does not reset the connection
         }
         stats.bytesIn.add(data.byteSize());
+        worker.bytesIn += data.byteSize();
         stats.messages.increment();
         lastActive = System.nanoTime();
         transport.write(data);

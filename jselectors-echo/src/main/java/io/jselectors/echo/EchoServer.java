@@ -7,9 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The echo server: {@code --loops} event loops, one thread each, each with a listening socket of its own on
- * the same port (SO_REUSEPORT: the kernel spreads new connections over the loops, and no loop hands
- * sockets to another).
+ * The echo server: {@code --loops} event loops, one thread each. The first listens on the one listening
+ * socket and hands the connections to every loop in turn ({@code EventLoop.adopt}); with {@code --reuse-port}
+ * each loop has a listening socket of its own on the same port (SO_REUSEPORT: the kernel spreads new
+ * connections over the loops).
  */
 final class EchoServer {
     private final EchoConfig config;
@@ -32,21 +33,24 @@ final class EchoServer {
      */
     InetSocketAddress start() throws UserError {
         InetSocketAddress address = config.address();
-        boolean reusePort = config.loops() > 1;
         for (int i = 0; i < config.loops(); i++) {
-            EchoWorker w;
             try {
-                w = new EchoWorker(i, config, stats, this::failed);
+                workers.add(new EchoWorker(i, config, stats, this::failed));
             } catch (IOException e) {
                 throw new UserError("cannot open the " + (config.backend() == null ? "default" : config.backend())
                         + " selector: " + e.getMessage(), e);
             }
-            workers.add(w);
-            try {
-                address = w.listen(address, reusePort);
-            } catch (IOException e) {
-                throw new UserError("cannot listen on " + EchoMain.format(address) + ": " + e.getMessage(), e);
+        }
+        try {
+            if (config.reusePort()) {
+                for (EchoWorker w : workers) {
+                    address = w.listen(address, true, List.of(w));
+                }
+            } else {
+                address = workers.get(0).listen(address, false, workers);
             }
+        } catch (IOException e) {
+            throw new UserError("cannot listen on " + EchoMain.format(address) + ": " + e.getMessage(), e);
         }
         for (EchoWorker w : workers) {
             w.start();
@@ -70,16 +74,13 @@ final class EchoServer {
         return failure;
     }
 
-    long bufferedBytes() {
-        long sum = 0;
+    /** Each loop's counters, measured on its thread; an entry is null for a loop that does not answer soon. */
+    List<EchoWorker.Sample> samples() {
+        List<EchoWorker.Sample> all = new ArrayList<>();
         for (EchoWorker w : workers) {
-            long b = w.bufferedBytes();
-            if (b < 0) {
-                return -1;
-            }
-            sum += b;
+            all.add(w.sample());
         }
-        return sum;
+        return all;
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.jselectors.echo;
 
 import io.jselectors.ErrnoException;
-import io.jselectors.Selector;
 import io.jselectors.loop.EventLoop;
 import io.jselectors.loop.Server;
 import io.jselectors.loop.ServerOptions;
@@ -9,26 +8,31 @@ import io.jselectors.net.ListenOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * One event loop on one thread, with its own listening socket (all of them share the port through
- * SO_REUSEPORT, so the kernel spreads the connections) and the connections it accepted.
+ * One event loop on one thread and the connections it serves; the first worker also holds the listening
+ * socket (with {@code --reuse-port}, every worker holds one of its own).
  */
 final class EchoWorker {
     private final int index;
     private final EchoConfig config;
     private final EchoStats stats;
     private final Consumer<Throwable> onFailure;
-    private final Selector selector;
     private final EventLoop loop;
     private Server server;
     private Thread thread;
     /** Intrusive list of the open connections; touched on the loop thread only. */
     private EchoConnection head;
     private int count;
+    /** Bytes received by this loop's connections; loop thread only (read through {@link #sample()}). */
+    long bytesIn;
     private volatile boolean stopping;
 
     EchoWorker(int index, EchoConfig config, EchoStats stats, Consumer<Throwable> onFailure) throws IOException {
@@ -36,8 +40,7 @@ final class EchoWorker {
         this.config = config;
         this.stats = stats;
         this.onFailure = onFailure;
-        this.selector = config.opener().open();
-        this.loop = EventLoop.open(selector); // the loop owns the selector from here on
+        this.loop = EventLoop.open(config.opener()::open); // the loop owns its selector
     }
 
     EchoConfig config() {
@@ -45,7 +48,7 @@ final class EchoWorker {
     }
 
     String backend() {
-        return selector.backend();
+        return loop.backend();
     }
 
     boolean isStopping() {
@@ -53,17 +56,26 @@ final class EchoWorker {
     }
 
     /**
-     * Opens this worker's listening socket.
+     * Opens a listening socket on this worker's loop, whose connections are served by {@code servers} in turn.
      *
+     * @param reusePort SO_REUSEPORT on the listening socket
+     * @param servers   the workers that serve the accepted connections (this one may be among them)
      * @return the address bound (with the port chosen when asked for 0)
      * @throws UserError if the address is in use, not on this machine, or not allowed
      */
-    InetSocketAddress listen(InetSocketAddress address, boolean reusePort) throws UserError, IOException {
+    InetSocketAddress listen(InetSocketAddress address, boolean reusePort, List<EchoWorker> servers)
+            throws UserError, IOException {
         ServerOptions options = ServerOptions.DEFAULTS
                 .withListen(ListenOptions.DEFAULTS.withReusePort(reusePort))
                 .withBacklog(4096);
+        Map<EventLoop, EchoWorker> byLoop = new IdentityHashMap<>();
+        List<EventLoop> loops = new ArrayList<>();
+        for (EchoWorker w : servers) {
+            byLoop.put(w.loop, w);
+            loops.add(w.loop);
+        }
         try {
-            server = loop.createServer(address, () -> new EchoConnection(this, stats), options);
+            server = loop.createServer(address, l -> new EchoConnection(byLoop.get(l), stats), options, loops);
         } catch (ErrnoException e) {
             throw bindError(address, e);
         }
@@ -144,20 +156,23 @@ final class EchoWorker {
         }
     }
 
-    /** Unsent bytes over this loop's connections, measured on its thread; -1 if it does not answer soon. */
-    long bufferedBytes() {
-        CompletableFuture<Long> f = new CompletableFuture<>();
+    /** One loop's counters at one moment. */
+    record Sample(int connections, long bytesIn, long buffered) {}
+
+    /** This loop's counters, measured on its thread; null if it does not answer within a second. */
+    Sample sample() {
+        CompletableFuture<Sample> f = new CompletableFuture<>();
         try {
             loop.execute(() -> {
                 long sum = 0;
                 for (EchoConnection c = head; c != null; c = c.next) {
                     sum += c.writeBufferSize();
                 }
-                f.complete(sum);
+                f.complete(new Sample(count, bytesIn, sum));
             });
             return f.get(1, TimeUnit.SECONDS);
         } catch (Exception e) {
-            return -1;
+            return null;
         }
     }
 

@@ -7,11 +7,13 @@ import java.time.Duration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * Prints the {@code --stats} line every interval from a daemon thread of its own: connections open, accepted
+ * Prints the {@code --stats} lines every interval from a daemon thread of its own: connections open, accepted
  * and rejected per second, bytes and messages (reads) per second, unsent bytes buffered, the JVM's heap in
- * use and the process's resident memory.
+ * use and the process's resident memory; then the {@code loops:} line, each loop's connections and bytes per
+ * second, so the spread over the loops shows.
  */
 final class StatsReporter {
     private final EchoServer server;
@@ -45,6 +47,7 @@ final class StatsReporter {
 
     private void loop() {
         EchoStats.Snapshot prev = stats.snapshot();
+        List<EchoWorker.Sample> prevSamples = server.samples();
         long period = Math.max(1, interval.toNanos());
         long next = System.nanoTime() + period;
         while (!stopped) {
@@ -59,13 +62,49 @@ final class StatsReporter {
             }
             next += period;
             EchoStats.Snapshot now = stats.snapshot();
-            String line = EchoStats.statsLine(prev, now, server.bufferedBytes()) + " " + memory();
+            List<EchoWorker.Sample> samples = server.samples();
+            String line = EchoStats.statsLine(prev, now, buffered(samples)) + " " + memory();
+            String loops = loopsLine(prevSamples, samples, (now.nanos() - prev.nanos()) / 1e9);
             prev = now;
+            prevSamples = samples;
             synchronized (out) {
                 out.println(line);
+                out.println(loops);
                 out.flush();
             }
         }
+    }
+
+    /** Unsent bytes over every loop, or -1 if a loop did not answer. */
+    private static long buffered(List<EchoWorker.Sample> samples) {
+        long sum = 0;
+        for (EchoWorker.Sample s : samples) {
+            if (s == null) {
+                return -1;
+            }
+            sum += s.buffered();
+        }
+        return sum;
+    }
+
+    /**
+     * The spread over the loops: "loops: #0 connections=500 bytes/s=1.2MiB, #1 connections=498 bytes/s=1.1MiB"
+     * ("?" for a loop that did not answer).
+     */
+    static String loopsLine(List<EchoWorker.Sample> prev, List<EchoWorker.Sample> now, double secs) {
+        StringBuilder b = new StringBuilder("loops:");
+        for (int i = 0; i < now.size(); i++) {
+            EchoWorker.Sample s = now.get(i);
+            EchoWorker.Sample p = i < prev.size() ? prev.get(i) : null;
+            b.append(i == 0 ? " #" : ", #").append(i);
+            if (s == null) {
+                b.append(" ?");
+                continue;
+            }
+            b.append(" connections=").append(s.connections()).append(" bytes/s=")
+                    .append(p == null ? "?" : EchoStats.human((s.bytesIn() - p.bytesIn()) / Math.max(1e-9, secs)));
+        }
+        return b.toString();
     }
 
     /**
