@@ -34,8 +34,10 @@ public final class Pty {
             linked("unlockpt", FunctionDescriptor.of(C_INT, C_INT));
     private static final Optional<MethodHandle> PTSNAME_R =
             linked("ptsname_r", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_SIZE_T));
-    private static final MethodHandle OPEN =
-            Native.variadicDowncall("open", FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT), 2);
+    /** open(2) for the terminal side: linked only where pseudo-terminals are (every C library has open). */
+    private static final Optional<MethodHandle> OPEN = OS.hasFunction("posix_openpt")
+            ? Optional.of(Native.variadicDowncall("open", FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT), 2))
+            : Optional.empty();
 
     private Pty() {}
 
@@ -133,7 +135,7 @@ public final class Pty {
             int fd;
             do {
                 try {
-                    fd = (int) OPEN.invokeExact(st, cpath, flags, 0);
+                    fd = (int) require(OPEN).invokeExact(st, cpath, flags, 0);
                 } catch (Throwable t) {
                     throw Native.linkageFailure(t);
                 }
