@@ -114,7 +114,9 @@ class FramingLoopTest {
         try (EventLoop loop = open(backend)) {
             List<String> got = new ArrayList<>();
             CompletableFuture<Throwable> serverLost = new CompletableFuture<>();
+            Transport[] served = new Transport[1];
             Server server = loop.createServer(Families.listenAddress(family), () -> lines.protocol(new FrameHandler<String>() {
+                @Override public void connectionMade(Transport t) { served[0] = t; }
                 @Override public void frameReceived(String line) { got.add(line); }
                 @Override public void connectionLost(Throwable cause) { serverLost.complete(cause); }
             }));
@@ -127,6 +129,9 @@ class FramingLoopTest {
             assertThat(cause).isInstanceOf(FrameTooLongException.class).hasMessageContaining("over the limit of 64 bytes");
             assertThat(((FrameTooLongException) cause).limit()).isEqualTo(64);
             assertThat(((FrameTooLongException) cause).size()).isGreaterThan(64);
+            assertThat(served[0].closed()).as("the transport's end carries the error too")
+                    .isCompletedExceptionally();
+            assertThat(served[0].closed().exceptionNow()).isSameAs(cause);
             Throwable peerCause = Run.until(loop, peer.lost);
             if (family.startsWith("tcp") && !Backends.consumesSocketErrors(backend)) {
                 assertThat(peerCause).as("the peer sees a reset").isInstanceOf(ErrnoException.class);
@@ -136,6 +141,35 @@ class FramingLoopTest {
                 // stream; libkqueue may have cleared a TCP reset (see Backends.consumesSocketErrors).
                 assertThat(peerCause).isInstanceOf(ErrnoException.class);
                 assertThat(((ErrnoException) peerCause).errnoName()).isIn("ECONNRESET", "EPIPE");
+            }
+            server.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    void abortWithACauseEndsTheConnectionWithIt(String backend, String family) throws Exception {
+        try (EventLoop loop = open(backend)) {
+            Recorder[] srv = new Recorder[1];
+            Server server = loop.createServer(Families.listenAddress(family), () -> srv[0] = new Recorder() {
+                @Override
+                public void dataReceived(MemorySegment data) {
+                    transport.write(new byte[4 << 20]); // unsent bytes, dropped by the abort
+                    transport.abort(new java.net.ProtocolException("the peer broke the rules"));
+                    transport.abort(new IllegalStateException("second")); // does nothing
+                }
+            });
+            Recorder peer = new Recorder();
+            Transport t = Run.until(loop, loop.connect(server.localAddress(), peer, Duration.ofSeconds(5)));
+            t.write(new byte[] {1});
+            Run.until(loop, () -> srv[0] != null && srv[0].lost.isDone(), Duration.ofSeconds(5));
+            Throwable cause = srv[0].lost.join();
+            assertThat(cause).isInstanceOf(java.net.ProtocolException.class).hasMessage("the peer broke the rules");
+            assertThat(srv[0].transport.closed().exceptionNow()).isSameAs(cause);
+            assertThat(srv[0].events).containsExactly("made", "lost");
+            Throwable peerCause = Run.until(loop, peer.lost);
+            if (family.startsWith("tcp") && !Backends.consumesSocketErrors(backend)) {
+                assertThat(peerCause).as("unsent bytes were dropped: a reset").isInstanceOf(ErrnoException.class);
             }
             server.close();
         }

@@ -54,7 +54,8 @@ public interface FrameHandler<F> {
      *
      * @param cause null for a regular close; a {@link FrameTooLongException} when the peer sent a frame
      *              over the limit, a {@link java.io.EOFException} when the stream ended inside a
-     *              length-prefixed frame (both abort the connection); else what the transport reports
+     *              length-prefixed frame (both abort the connection with that cause, which the
+     *              transport's {@link Transport#closed()} fails with too); else what the transport reports
      *              (see {@link io.jselectors.loop.Protocol#connectionLost})
      */
     default void connectionLost(Throwable cause) {}

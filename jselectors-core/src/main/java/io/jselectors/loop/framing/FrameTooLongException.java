@@ -6,7 +6,8 @@ import java.io.IOException;
  * The peer sent a frame over the framing's maximum: a line with no line feed within the maximum length,
  * or a length header above the maximum frame size. The framing aborts the connection as soon as it
  * knows (the peer sees a reset; nothing of the frame was delivered, and no more than the maximum was
- * ever held) and hands this exception to {@link FrameHandler#connectionLost}.
+ * ever held) with this exception as the cause: the handler's {@link FrameHandler#connectionLost} gets it,
+ * and the transport's {@link io.jselectors.loop.Transport#closed()} completes exceptionally with it.
  */
 public final class FrameTooLongException extends IOException {
     private static final long serialVersionUID = 1L;

@@ -50,11 +50,14 @@ abstract class FramingProtocol<F> implements Protocol {
         return error == null && !transport.isClosing();
     }
 
-    /** A framing error: forget the partial frame, abort the connection, and tell the handler why. */
+    /**
+     * A framing error: forget the partial frame, and abort the connection with the error as its cause
+     * (the handler's {@code connectionLost} and the transport's {@code closed()} get it).
+     */
     final void fail(IOException e) {
         error = e;
         release();
-        transport.abort();
+        transport.abort(e);
     }
 
     @Override

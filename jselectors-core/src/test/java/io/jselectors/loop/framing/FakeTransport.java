@@ -1,42 +1,63 @@
 package io.jselectors.loop.framing;
 
-import io.jselectors.loop.EventLoop;
 import io.jselectors.loop.Transport;
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.SocketAddress;
-import java.nio.ByteBuffer;
+import java.lang.reflect.Proxy;
 
-/** A transport with no socket: records what is written and how it ends, for driving a framing by hand. */
-final class FakeTransport implements Transport {
+/**
+ * A transport with no socket, for driving a framing by hand: records what is written and how it ends.
+ * A proxy, so that methods the framings do not call need no stand-in (they throw).
+ */
+final class FakeTransport {
     final ByteArrayOutputStream written = new ByteArrayOutputStream();
     int writeCalls;
     boolean closed;
     boolean aborted;
+    /** The cause given to abort(Throwable). */
+    Throwable abortCause;
     boolean readingPaused;
+    /** The transport the framing sees. */
+    final Transport api = (Transport) Proxy.newProxyInstance(Transport.class.getClassLoader(),
+            new Class<?>[] {Transport.class}, (proxy, method, args) -> switch (method.getName()) {
+                case "write" -> {
+                    writeCalls++;
+                    written.writeBytes(bytesOf(args[0]));
+                    yield null;
+                }
+                case "writev" -> {
+                    writeCalls++;
+                    for (MemorySegment s : (MemorySegment[]) args[0]) {
+                        written.writeBytes(bytesOf(s));
+                    }
+                    yield null;
+                }
+                case "close" -> {
+                    closed = true;
+                    yield null;
+                }
+                case "abort" -> {
+                    aborted = true;
+                    abortCause = args == null ? null : (Throwable) args[0];
+                    yield null;
+                }
+                case "pauseReading" -> {
+                    readingPaused = true;
+                    yield null;
+                }
+                case "isClosing" -> closed || aborted;
+                case "toString" -> "FakeTransport";
+                case "hashCode" -> System.identityHashCode(proxy);
+                case "equals" -> proxy == args[0];
+                default -> throw new UnsupportedOperationException(method.getName() + " on a fake transport");
+            });
 
-    @Override public void write(MemorySegment data) { writeCalls++; written.writeBytes(data.toArray(ValueLayout.JAVA_BYTE)); }
-    @Override public void write(ByteBuffer data) { write(MemorySegment.ofBuffer(data)); data.position(data.limit()); }
-    @Override public void write(byte[] data) { write(MemorySegment.ofArray(data)); }
-    @Override public void writev(MemorySegment... data) {
-        writeCalls++;
-        for (MemorySegment s : data) {
-            written.writeBytes(s.toArray(ValueLayout.JAVA_BYTE));
-        }
+    private static byte[] bytesOf(Object data) {
+        return switch (data) {
+            case MemorySegment s -> s.toArray(ValueLayout.JAVA_BYTE);
+            case byte[] b -> b.clone();
+            default -> throw new UnsupportedOperationException("write of " + data.getClass());
+        };
     }
-    @Override public void close() { closed = true; }
-    @Override public void abort() { aborted = true; }
-    @Override public void shutdownOutput() {}
-    @Override public void pauseReading() { readingPaused = true; }
-    @Override public void resumeReading() { readingPaused = false; }
-    @Override public boolean isReading() { return !readingPaused && !isClosing(); }
-    @Override public void setWriteBufferLimits(long high, long low) {}
-    @Override public long writeBufferHighWater() { return DEFAULT_HIGH_WATER; }
-    @Override public long writeBufferLowWater() { return DEFAULT_LOW_WATER; }
-    @Override public long writeBufferSize() { return 0; }
-    @Override public SocketAddress localAddress() { return null; }
-    @Override public SocketAddress remoteAddress() { return null; }
-    @Override public boolean isClosing() { return closed || aborted; }
-    @Override public EventLoop loop() { throw new UnsupportedOperationException("no loop behind a fake transport"); }
 }

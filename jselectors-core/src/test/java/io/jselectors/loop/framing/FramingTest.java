@@ -44,13 +44,13 @@ class FramingTest {
                 case LengthFieldDecoder d -> d::bufferCapacity;
                 default -> throw new IllegalArgumentException(protocol.toString());
             };
-            protocol.connectionMade(transport);
+            protocol.connectionMade(transport.api);
         }
 
         /** Delivers the stream cut at the given offsets (ascending), each piece in native memory. */
         Wire feed(byte[] stream, int... cuts) {
             int from = 0;
-            for (int i = 0; i <= cuts.length && !transport.isClosing(); i++) {
+            for (int i = 0; i <= cuts.length && !transport.api.isClosing(); i++) {
                 int to = i < cuts.length ? cuts[i] : stream.length;
                 if (to > from) {
                     try (Arena arena = Arena.ofConfined()) {
@@ -67,7 +67,7 @@ class FramingTest {
 
         /** The peer's end of stream, then connectionLost as the transport would deliver it. */
         boolean end() {
-            boolean keepOpen = transport.isClosing() ? false : protocol.eofReceived();
+            boolean keepOpen = transport.api.isClosing() ? false : protocol.eofReceived();
             protocol.connectionLost(null);
             return keepOpen;
         }
@@ -162,6 +162,7 @@ class FramingTest {
             String at = java.util.Arrays.toString(cuts);
             assertThat(got.frames).as(at).containsExactly("ok");
             assertThat(wire.transport.aborted).as(at).isTrue();
+            assertThat(wire.transport.abortCause).as("the transport ends with the error").isSameAs(got.lostCause);
             assertThat(got.events).as(at).containsExactly("made", "lost");
             assertThat(got.lostCause).as(at).isInstanceOf(FrameTooLongException.class)
                     .hasMessageContaining("over the limit of 8 bytes");
@@ -254,7 +255,7 @@ class FramingTest {
         got.onFrame = f -> sliceOfRead.add(f.isNative() && f.address() >= current[0].address()
                 && f.address() + f.byteSize() <= current[0].address() + current[0].byteSize());
         Protocol p = Framing.lines(16).bytesProtocol(got);
-        p.connectionMade(new FakeTransport());
+        p.connectionMade(new FakeTransport().api);
         try (Arena arena = Arena.ofConfined()) {
             for (String read : new String[] {"abc\ndef\nsp", "lit\n"}) {
                 current[0] = arena.allocateFrom(read, ISO_8859_1).asSlice(0, read.length());
@@ -424,19 +425,19 @@ class FramingTest {
         got.keepOpenOnEof = true;
         Protocol p = Framing.lines(10).protocol(got);
         FakeTransport t = new FakeTransport();
-        p.connectionMade(t);
+        p.connectionMade(t.api);
         p.pauseWriting();
         p.resumeWriting();
         assertThat(p.eofReceived()).isTrue();
         IllegalStateException cause = new IllegalStateException("gone");
         p.connectionLost(cause);
-        assertThat(got.transport).isSameAs(t);
+        assertThat(got.transport).isSameAs(t.api);
         assertThat(got.events).containsExactly("made", "pause", "resume", "eof", "lost");
         assertThat(got.lostCause).isSameAs(cause);
 
         Collect<MemorySegment> frames = Collect.bytes();
         Protocol q = Framing.lengthPrefixed(10).protocol(frames);
-        q.connectionMade(new FakeTransport());
+        q.connectionMade(new FakeTransport().api);
         assertThat(q.eofReceived()).isFalse();
     }
 
@@ -445,7 +446,7 @@ class FramingTest {
         Protocol p = Framing.lines(10).protocol(line -> {
             throw new IllegalArgumentException("bad line " + line);
         });
-        p.connectionMade(new FakeTransport());
+        p.connectionMade(new FakeTransport().api);
         assertThatThrownBy(() -> p.dataReceived(MemorySegment.ofArray(bytes("x\n"))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("bad line x");
         assertThat(p.toString()).startsWith("LineFraming[maxLength=10, UTF-8] for ");
@@ -457,10 +458,10 @@ class FramingTest {
     void lineWritesAppendTheLineFeedAndReadBackTheSame() {
         LineFraming lines = Framing.lines(16);
         FakeTransport t = new FakeTransport();
-        lines.write(t, "héllo");
-        lines.write(t, MemorySegment.ofArray(bytes("bytes")));
-        lines.write(t, "");
-        lines.withCrlf().write(t, "crlf");
+        lines.write(t.api, "héllo");
+        lines.write(t.api, MemorySegment.ofArray(bytes("bytes")));
+        lines.write(t.api, "");
+        lines.withCrlf().write(t.api, "crlf");
         assertThat(t.written.toByteArray()).isEqualTo(("héllo\nbytes\n\ncrlf\r\n").getBytes(UTF_8));
         assertThat(t.writeCalls).as("one write per line").isEqualTo(4);
         Collect<String> got = Collect.text();
@@ -472,13 +473,13 @@ class FramingTest {
     void lineWritesRefuseWhatWouldNotReadBackAndWriteNothing() {
         LineFraming lines = Framing.lines(4);
         FakeTransport t = new FakeTransport();
-        assertThatThrownBy(() -> lines.write(t, "a\nb")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> lines.write(t.api, "a\nb")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("line feed at byte 1");
-        assertThatThrownBy(() -> lines.write(t, "ab\r")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> lines.write(t.api, "ab\r")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ends with a carriage return");
-        assertThatThrownBy(() -> lines.write(t, "éé€")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> lines.write(t.api, "éé€")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("line of 7 bytes is over this framing's maxLength of 4; nothing was written");
-        assertThatThrownBy(() -> lines.write(t, MemorySegment.ofArray(bytes("12345"))))
+        assertThatThrownBy(() -> lines.write(t.api, MemorySegment.ofArray(bytes("12345"))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxLength of 4");
         assertThat(t.writeCalls).isZero();
     }
@@ -491,9 +492,9 @@ class FramingTest {
         FakeTransport t = new FakeTransport();
         byte[] big = new byte[255];
         new Random(3).nextBytes(big);
-        framing.write(t, big);
-        framing.write(t, MemorySegment.ofArray(bytes("hi")));
-        framing.write(t, new byte[0]);
+        framing.write(t.api, big);
+        framing.write(t.api, MemorySegment.ofArray(bytes("hi")));
+        framing.write(t.api, new byte[0]);
         assertThat(t.writeCalls).as("one gathering write per frame").isEqualTo(3);
         byte[] out = t.written.toByteArray();
         assertThat(java.util.Arrays.copyOf(out, headerBytes)).isEqualTo(header(headerBytes, order, 255));
@@ -501,7 +502,7 @@ class FramingTest {
         Collect<MemorySegment> got = Collect.bytes();
         new Wire(framing.protocol(got)).feed(out).end();
         assertThat(got.frames).containsExactly(new String(big, ISO_8859_1), "hi", "");
-        assertThatThrownBy(() -> framing.write(t, new byte[256])).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> framing.write(t.api, new byte[256])).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("frame of 256 bytes is over this framing's maxFrame of 255; nothing was written");
         assertThat(t.writeCalls).isEqualTo(3);
     }
