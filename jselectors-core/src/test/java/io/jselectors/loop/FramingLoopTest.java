@@ -8,17 +8,14 @@ import io.jselectors.loop.framing.FrameTooLongException;
 import io.jselectors.loop.framing.Framing;
 import io.jselectors.loop.framing.LengthFieldFraming;
 import io.jselectors.loop.framing.LineFraming;
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -28,30 +25,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * limit named to the handler, while the loop reports nothing.
  */
 class FramingLoopTest {
-    private int fdsBefore;
-    private final List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
+    @RegisterExtension
+    final LoopChecks checks = new LoopChecks();
 
     static List<org.junit.jupiter.params.provider.Arguments> cases() {
         return Families.all();
-    }
-
-    private EventLoop open(String backend) throws IOException {
-        EventLoop loop = Backends.loop(backend);
-        loop.setExceptionHandler((context, error) -> unexpected.add(context + ": " + error));
-        return loop;
-    }
-
-    @BeforeEach
-    void countFds() {
-        fdsBefore = FdCount.now();
-    }
-
-    @AfterEach
-    void noFdLeaksNorUnexpectedErrors() {
-        assertThat(unexpected).as("exceptions thrown by callbacks").isEmpty();
-        if (fdsBefore >= 0) {
-            assertThat(FdCount.now()).as("open descriptors after the test").isEqualTo(fdsBefore);
-        }
     }
 
     /** Sends each frame back through the same framing. */
@@ -78,7 +56,7 @@ class FramingLoopTest {
             r.nextBytes(frame);
             sent.add(frame);
         }
-        try (EventLoop loop = open(backend)) {
+        try (EventLoop loop = checks.open(backend)) {
             Server server = loop.createServer(Families.listenAddress(family), () -> framing.protocol(new FrameEcho(framing)));
             List<byte[]> back = new ArrayList<>();
             CompletableFuture<Throwable> lost = new CompletableFuture<>();
@@ -111,7 +89,7 @@ class FramingLoopTest {
     @MethodSource("cases")
     void aLineOverTheLimitCutsThePeerOffAndNamesTheLimit(String backend, String family) throws Exception {
         LineFraming lines = Framing.lines(64);
-        try (EventLoop loop = open(backend)) {
+        try (EventLoop loop = checks.open(backend)) {
             List<String> got = new ArrayList<>();
             CompletableFuture<Throwable> serverLost = new CompletableFuture<>();
             Transport[] served = new Transport[1];
@@ -149,7 +127,7 @@ class FramingLoopTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void abortWithACauseEndsTheConnectionWithIt(String backend, String family) throws Exception {
-        try (EventLoop loop = open(backend)) {
+        try (EventLoop loop = checks.open(backend)) {
             Recorder[] srv = new Recorder[1];
             Server server = loop.createServer(Families.listenAddress(family), () -> srv[0] = new Recorder() {
                 @Override

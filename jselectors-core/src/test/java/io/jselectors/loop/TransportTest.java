@@ -16,8 +16,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -27,32 +26,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * descriptor left open afterwards.
  */
 class TransportTest {
-    private int fdsBefore;
-    /** What callbacks threw on loops made by {@link #open}: must stay empty. */
-    private final List<String> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
+    @RegisterExtension
+    final LoopChecks checks = new LoopChecks();
 
-    /** A loop on the backend whose exception handler records anything a callback throws. */
     private EventLoop open(String backend) throws IOException {
-        EventLoop loop = Backends.loop(backend);
-        loop.setExceptionHandler((context, error) -> unexpected.add(context + ": " + error));
-        return loop;
+        return checks.open(backend);
     }
 
     static List<org.junit.jupiter.params.provider.Arguments> cases() {
         return Families.all();
-    }
-
-    @BeforeEach
-    void countFds() {
-        fdsBefore = FdCount.now();
-    }
-
-    @AfterEach
-    void noFdLeaksNorUnexpectedErrors() {
-        assertThat(unexpected).as("exceptions thrown by callbacks").isEmpty();
-        if (fdsBefore >= 0) {
-            assertThat(FdCount.now()).as("open descriptors after the test").isEqualTo(fdsBefore);
-        }
     }
 
     /** Sends back whatever it receives. */

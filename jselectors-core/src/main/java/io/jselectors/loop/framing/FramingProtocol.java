@@ -10,20 +10,30 @@ import java.util.function.Function;
 /**
  * What both framings share: the protocol's callbacks passed through to the handler, frames delivered
  * while the connection reads, and the end on a framing error (abort, and the error as the handler's
- * {@code connectionLost} cause). Subclasses only cut the bytes into frames. One per connection.
+ * {@code connectionLost} cause), and the buffer of a partial frame. Subclasses only cut the bytes into
+ * frames. One per connection.
  *
  * @param <F> what the handler receives a frame as
  */
 abstract class FramingProtocol<F> implements Protocol {
+    private final Object framing;
     private final FrameHandler<F> handler;
     private final Function<MemorySegment, F> view;
+    /** The start of a frame split over reads; never more than the limit given. */
+    final FrameBuffer partial;
     private Transport transport;
     /** The framing error that ended the connection; reported as the cause of connectionLost. */
     private IOException error;
 
-    FramingProtocol(FrameHandler<F> handler, Function<MemorySegment, F> view) {
+    /**
+     * @param framing the framing, for messages
+     * @param limit   the most bytes of a partial frame held
+     */
+    FramingProtocol(Object framing, FrameHandler<F> handler, Function<MemorySegment, F> view, int limit) {
+        this.framing = framing;
         this.handler = Objects.requireNonNull(handler, "handler");
         this.view = view;
+        this.partial = new FrameBuffer(limit);
     }
 
     /** Cuts received bytes into frames, delivering each; stops when {@link #deliver} returns false. */
@@ -35,9 +45,6 @@ abstract class FramingProtocol<F> implements Protocol {
      * @return false if that failed the connection
      */
     abstract boolean endOfStream();
-
-    /** Forgets any partial frame and its memory. */
-    abstract void release();
 
     /**
      * Hands one frame to the handler.
@@ -56,7 +63,7 @@ abstract class FramingProtocol<F> implements Protocol {
      */
     final void fail(IOException e) {
         error = e;
-        release();
+        partial.release();
         transport.abort(e);
     }
 
@@ -83,7 +90,7 @@ abstract class FramingProtocol<F> implements Protocol {
 
     @Override
     public final void connectionLost(Throwable cause) {
-        release();
+        partial.release();
         handler.connectionLost(error != null ? error : cause);
     }
 
@@ -97,11 +104,14 @@ abstract class FramingProtocol<F> implements Protocol {
         handler.resumeWriting();
     }
 
-    /** @return what this framing is, for the messages of the loop's exception handler */
-    abstract String describe();
+    /** @return the partial frame buffer's array length; for tests */
+    final int bufferCapacity() {
+        return partial.capacity();
+    }
 
+    /** @return the framing and the handler, for the messages of the loop's exception handler */
     @Override
     public String toString() {
-        return describe() + " for " + handler;
+        return framing + " for " + handler;
     }
 }

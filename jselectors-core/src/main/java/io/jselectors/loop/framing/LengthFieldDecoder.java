@@ -18,13 +18,11 @@ final class LengthFieldDecoder extends FramingProtocol<MemorySegment> {
     private int headerHave;
     /** The length of the frame being read; -1 while its header is. */
     private long frameLength = -1;
-    private final FrameBuffer partial;
 
     LengthFieldDecoder(LengthFieldFraming framing, FrameHandler<MemorySegment> handler) {
-        super(handler, Function.identity());
+        super(framing, handler, Function.identity(), framing.maxFrame());
         this.framing = framing;
         this.headerBytes = framing.headerBytes();
-        this.partial = new FrameBuffer(framing.maxFrame());
     }
 
     @Override
@@ -90,20 +88,5 @@ final class LengthFieldDecoder extends FramingProtocol<MemorySegment> {
             return false;
         }
         return true;
-    }
-
-    @Override
-    void release() {
-        partial.release();
-    }
-
-    @Override
-    String describe() {
-        return framing.toString();
-    }
-
-    /** @return the partial frame buffer's array length; for tests */
-    int bufferCapacity() {
-        return partial.capacity();
     }
 }

@@ -14,15 +14,11 @@ final class LineDecoder<F> extends FramingProtocol<F> {
     private static final byte LF = '\n';
     private static final byte CR = '\r';
 
-    private final LineFraming framing;
     private final int max;
-    private final FrameBuffer partial;
 
     LineDecoder(LineFraming framing, FrameHandler<F> handler, Function<MemorySegment, F> view) {
-        super(handler, view);
-        this.framing = framing;
+        super(framing, handler, view, framing.maxLength() + 1);
         this.max = framing.maxLength();
-        this.partial = new FrameBuffer(max + 1);
     }
 
     @Override
@@ -91,20 +87,5 @@ final class LineDecoder<F> extends FramingProtocol<F> {
             deliver(partial.take(length));
         }
         return true;
-    }
-
-    @Override
-    void release() {
-        partial.release();
-    }
-
-    @Override
-    String describe() {
-        return framing.toString();
-    }
-
-    /** @return the partial line buffer's array length; for tests */
-    int bufferCapacity() {
-        return partial.capacity();
     }
 }
