@@ -64,8 +64,9 @@ import java.util.function.Supplier;
  *
  * <h2>Closing</h2>
  * {@link #close()} closes every connection at once (its protocol gets {@code connectionLost} with an
- * {@link IOException} saying the loop closed; a connection with unsent bytes is reset, see
- * {@link Transport}), closes every server, fails every pending connect,
+ * {@link IOException} saying the loop closed, and its {@link Transport#closed()} fails with it; a
+ * connection with unsent bytes is reset, see {@link Transport}), closes every server (its
+ * {@link Server#closed()} fails with the same kind of exception), fails every pending connect,
  * drops timers and queued tasks without running them, unregisters every reader and writer (their
  * descriptors stay open: they are the caller's), and closes the selector. After close, {@code execute}
  * and {@code schedule} throw {@link RejectedExecutionException}, {@code run} throws
@@ -370,7 +371,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     /**
-     * Returns how many timers are waiting: scheduled, and neither fired nor cancelled. A cancelled timer
+     * Returns how many timers are waiting: scheduled, and neither fired nor cancelled (a repeating timer
+     * counts until it is cancelled). A cancelled timer
      * stops counting at once, also when it was cancelled from another thread or while the loop is not
      * running; after {@link #close()} it is 0.
      *
@@ -593,15 +595,22 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     /**
      * Connects to an address. Thread-safe. When the connection is up, the protocol's
-     * {@code connectionMade} runs, then the future completes, both on the loop thread.
+     * {@code connectionMade} runs, then the future completes, both on the loop thread (its dependent
+     * stages run there, right after {@code connectionMade}). It completes with the transport even when
+     * {@code connectionMade} threw: that transport is already ending, and its {@link Transport#closed()}
+     * fails with what was thrown.
+     *
+     * <p>Cancelling the future (from any thread) before the connection is up abandons the connect and
+     * closes its socket at once; if it is cancelled, or completed by anyone else, while
+     * {@code connectionMade} runs, the new transport is aborted: a connection never outlives a future
+     * that nobody waits for any more.
      *
      * @param address  an {@link java.net.InetSocketAddress} or a {@link java.net.UnixDomainSocketAddress}
      * @param protocol the protocol of the new connection
      * @param timeout  how long to wait for the connection, or null to wait as long as the OS does
      * @return the transport, or a failure: an {@link io.jselectors.ErrnoException} (ECONNREFUSED,
      *         ENOENT for a missing Unix socket, ...), a {@link java.net.SocketTimeoutException}, or an
-     *         {@link IOException} if the loop closed first. Cancelling the future abandons the connect and
-     *         closes its socket at once.
+     *         {@link IOException} if the loop closed first
      */
     public CompletableFuture<Transport> connect(SocketAddress address, Protocol protocol, Duration timeout) {
         Objects.requireNonNull(address, "address");

@@ -221,12 +221,13 @@ public final class Server implements AutoCloseable {
 
     /**
      * Returns the future of this server's close (asyncio's {@code wait_closed}). Thread-safe; the same
-     * future every call. It completes on the loop thread once the listening socket is closed:
+     * future every call. It completes once the listening socket is closed, on the loop thread (or on the
+     * thread that closes while the loop does not run):
      * <b>normally</b> (value {@code null}) after {@link #close()}, and <b>exceptionally</b> with an
      * {@link IOException} "the event loop was closed" when the loop closed it (as a transport's
      * {@link Transport#closed()} does). Connections accepted before stay open either way.
      *
-     * <p>Dependent stages registered before it completes run on the loop thread. The future is the
+     * <p>Dependent stages registered before it completes run where it completes. The future is the
      * loop's to complete: {@code complete}, {@code completeExceptionally}, {@code obtrude...},
      * {@code completeAsync}, {@code orTimeout} and {@code completeOnTimeout} throw
      * {@link UnsupportedOperationException}, and {@code cancel} returns false and does nothing.

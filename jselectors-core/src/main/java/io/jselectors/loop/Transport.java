@@ -169,15 +169,18 @@ public interface Transport {
     /**
      * Returns the future of this connection's end. Thread-safe; the same future every call.
      *
-     * <p>It completes on the loop thread right after {@link Protocol#connectionLost} returns (the socket
-     * is closed by then), with what {@code connectionLost} got: <b>normally</b> (value {@code null}) after a
+     * <p>It completes right after {@link Protocol#connectionLost} returns (the socket is closed by then),
+     * on the loop thread (or on the thread that closes the loop while it does not run), with what
+     * {@code connectionLost} got: <b>normally</b> (value {@code null}) after a
      * clean end — {@link #close()}, {@link #abort()}, the peer's orderly close — and
      * <b>exceptionally</b> with the cause otherwise: an {@link io.jselectors.ErrnoException} for a fault
-     * (ECONNRESET when the peer reset, EPIPE, ...), what a protocol method threw, or an
-     * {@link java.io.IOException} "the event loop was closed" when the loop closed under the connection.
+     * (ECONNRESET when the peer reset, EPIPE, ...), what a protocol method threw, the cause given to
+     * {@link #abort(Throwable)}, or an {@link java.io.IOException} "the event loop was closed" when the
+     * loop closed under the connection.
      *
-     * <p>Dependent stages registered before it completes run on the loop thread, inside the loop's round,
-     * where they may use the loop and its transports as any callback does (they must not block it).
+     * <p>Dependent stages registered before it completes run where it completes: on the loop thread,
+     * inside the loop's round, where they may use the loop and its transports as any callback does (they
+     * must not block it).
      * The future is the loop's to complete: {@code complete}, {@code completeExceptionally},
      * {@code obtrude...}, {@code completeAsync}, {@code orTimeout} and {@code completeOnTimeout} throw
      * {@link UnsupportedOperationException} (take a {@code copy()} to add a timeout), and

@@ -11,21 +11,14 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * For tests of loops on real sockets ({@code @RegisterExtension final LoopChecks checks = new LoopChecks()}):
- * loops whose exception handler records what callbacks throw, and after each test the checks that
- * nothing was thrown and no descriptor was left open.
+ * For tests of connections, as {@code @RegisterExtension final LoopChecks checks = new LoopChecks();}: loops
+ * whose callbacks must not throw, and this process's descriptor count, which must be back where it was
+ * when each test ends.
  */
 final class LoopChecks implements BeforeEachCallback, AfterEachCallback {
+    private int fdsBefore;
     /** What callbacks threw on loops made by {@link #open}: must stay empty. */
     private final List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
-    private int fdsBefore;
-
-    /** A loop on the backend whose exception handler records anything a callback throws. */
-    EventLoop open(String backend) throws IOException {
-        EventLoop loop = Backends.loop(backend);
-        loop.setExceptionHandler((context, error) -> unexpected.add(context + ": " + error));
-        return loop;
-    }
 
     @Override
     public void beforeEach(ExtensionContext context) {
@@ -35,6 +28,18 @@ final class LoopChecks implements BeforeEachCallback, AfterEachCallback {
 
     @Override
     public void afterEach(ExtensionContext context) {
+        verify();
+    }
+
+    /** @return a loop on the backend whose exception handler records anything a callback throws */
+    EventLoop open(String backend) throws IOException {
+        EventLoop loop = Backends.loop(backend);
+        loop.setExceptionHandler((context, error) -> unexpected.add(context + ": " + error));
+        return loop;
+    }
+
+    /** Asserts that no callback threw and that no descriptor was left open. */
+    private void verify() {
         assertThat(unexpected).as("exceptions thrown by callbacks").isEmpty();
         if (fdsBefore >= 0) {
             assertThat(FdCount.now()).as("open descriptors after the test").isEqualTo(fdsBefore);

@@ -2,16 +2,16 @@ package io.jselectors.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jselectors.testsupport.Examples;
+import io.jselectors.testsupport.GuideExamples;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 
-/** The example programs of docs/loop.md: the guide shows each word for word, and each prints what it says. */
+/** The chat example of docs/loop.md (issue 13's closing scenario): shown word for word, and it prints what it says. */
 class LoopExamplesTest {
     @Test
     void theChatServerRelaysLinesBetweenTwoClients() throws Exception {
-        Examples.assertShownVerbatim("docs/loop.md", "examples/Chat.java");
-        assertThat(Examples.run("examples/Chat.java")).isEqualTo("""
+        GuideExamples.assertShownVerbatim("docs/loop.md", "Chat");
+        assertThat(GuideExamples.run("Chat")).isEqualTo("""
                 alice got: welcome, alice (1 here)
                 bob got: welcome, bob (2 here)
                 alice got: bob joined
@@ -25,7 +25,7 @@ class LoopExamplesTest {
     /** Issue 13's closing scenario: the chat needs none of the workarounds a user once wrote for it. */
     @Test
     void theChatUsesFramingFuturesAndRunUntilWithNoWorkaround() throws Exception {
-        String chat = Files.readString(Examples.ROOT.resolve("examples/Chat.java"));
+        String chat = Files.readString(GuideExamples.ROOT.resolve("examples/Chat.java"));
         assertThat(chat).contains("Framing.lines(", "FrameHandler<String>", ".closed()", "loop.runUntil(");
         assertThat(chat).as("no bytes split by hand, no timer polling isClosing(), no run()/stop() dance")
                 .doesNotContain("ByteArrayOutputStream", "dataReceived", ".schedule(", "loop.run()", ".stop()");

@@ -20,9 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,14 +32,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * close), and {@link EventLoop#connect}'s future when it is cancelled while the connection comes up.
  */
 class LoopFuturesTest {
-    private int fdsBefore;
-    /** What callbacks threw on loops made by {@link #open}: must stay empty. */
-    private final List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
+    /** No callback throws and no descriptor stays open, in every test. */
+    @RegisterExtension
+    final LoopChecks checks = new LoopChecks();
 
     private EventLoop open(String backend) throws IOException {
-        EventLoop loop = Backends.loop(backend);
-        loop.setExceptionHandler((context, error) -> unexpected.add(context + ": " + error));
-        return loop;
+        return checks.open(backend);
     }
 
     static List<Arguments> cases() {
@@ -51,17 +48,17 @@ class LoopFuturesTest {
         return Backends.names();
     }
 
-    @BeforeEach
-    void countFds() {
-        fdsBefore = FdCount.now();
-    }
 
-    @AfterEach
-    void noFdLeaksNorUnexpectedErrors() {
-        assertThat(unexpected).as("exceptions thrown by callbacks").isEmpty();
-        if (fdsBefore >= 0) {
-            assertThat(FdCount.now()).as("open descriptors after the test").isEqualTo(fdsBefore);
-        }
+    /** A server with one connection to it, both ends up: the client's transport and both protocols. */
+    record Connected(Server server, Transport transport, Recorder client, Recorder peer) {}
+
+    static Connected connect(EventLoop loop, String family) throws IOException {
+        Recorder[] srv = new Recorder[1];
+        Server server = loop.createServer(Families.listenAddress(family), () -> srv[0] = new Recorder());
+        Recorder client = new Recorder();
+        Transport t = loop.runUntil(loop.connect(server.localAddress(), client, Duration.ofSeconds(5)));
+        Run.until(loop, () -> srv[0] != null && srv[0].transport != null, Duration.ofSeconds(5));
+        return new Connected(server, t, client, srv[0]);
     }
 
     /** @return the failure of a done future, or null if it completed normally */
@@ -84,24 +81,21 @@ class LoopFuturesTest {
     @MethodSource("cases")
     void cleanClosesCompleteNormallyOnBothSides(String backend, String family) throws Exception {
         try (EventLoop loop = open(backend)) {
-            Recorder[] srv = new Recorder[1];
-            Server server = loop.createServer(Families.listenAddress(family), () -> srv[0] = new Recorder());
-            Recorder client = new Recorder();
-            Transport t = loop.runUntil(loop.connect(server.localAddress(), client, Duration.ofSeconds(5)));
-            Run.until(loop, () -> srv[0] != null && srv[0].transport != null, Duration.ofSeconds(5));
-            List<String> clientSeen = watch(loop, t, client);
-            List<String> serverSeen = watch(loop, srv[0].transport, srv[0]);
+            Connected c = connect(loop, family);
+            Transport t = c.transport();
+            List<String> clientSeen = watch(loop, t, c.client());
+            List<String> serverSeen = watch(loop, c.peer().transport, c.peer());
             assertThat(t.closed()).isNotDone();
 
             t.write("bye".getBytes(StandardCharsets.US_ASCII));
             t.close();
             assertThat(loop.runUntil(t.closed())).isNull();
-            assertThat(loop.runUntil(srv[0].transport.closed())).isNull(); // the peer's orderly close
+            assertThat(loop.runUntil(c.peer().transport.closed())).isNull(); // the peer's orderly close
             assertThat(clientSeen).containsExactly(AFTER_LOST);
             assertThat(serverSeen).containsExactly(AFTER_LOST);
-            assertThat(srv[0].received.toString(StandardCharsets.US_ASCII)).isEqualTo("bye");
+            assertThat(c.peer().received.toString(StandardCharsets.US_ASCII)).isEqualTo("bye");
             assertThat(t.closed()).isSameAs(t.closed());
-            server.close();
+            c.server().close();
         }
     }
 
@@ -109,12 +103,9 @@ class LoopFuturesTest {
     @MethodSource("cases")
     void abortCompletesNormallyAndThePeerSeesTheReset(String backend, String family) throws Exception {
         try (EventLoop loop = open(backend)) {
-            Recorder[] srv = new Recorder[1];
-            Server server = loop.createServer(Families.listenAddress(family), () -> srv[0] = new Recorder());
-            Recorder client = new Recorder();
-            Transport t = loop.runUntil(loop.connect(server.localAddress(), client, Duration.ofSeconds(5)));
-            Run.until(loop, () -> srv[0] != null && srv[0].transport != null, Duration.ofSeconds(5));
-            Transport peer = srv[0].transport;
+            Connected c = connect(loop, family);
+            Transport t = c.transport();
+            Transport peer = c.peer().transport;
             t.abort();
             assertThat(loop.runUntil(t.closed())).isNull();
             Run.until(loop, peer.closed().handle((v, e) -> null));
@@ -123,34 +114,29 @@ class LoopFuturesTest {
                 assertThat(cause).as("a Unix socket has no reset: its peer sees end of stream").isNull();
             } else if (Backends.consumesSocketErrors(backend)) {
                 // libkqueue divergence (see TransportTest): the reset may read as a plain end of stream.
-                assertThat(cause).satisfiesAnyOf(c -> assertThat(c).isNull(), c -> assertThat(c).isInstanceOf(ErrnoException.class));
+                assertThat(cause).satisfiesAnyOf(x -> assertThat(x).isNull(), x -> assertThat(x).isInstanceOf(ErrnoException.class));
             } else {
                 assertThat(cause).isInstanceOf(ErrnoException.class);
                 assertThat(((ErrnoException) cause).errnoName()).isEqualTo("ECONNRESET");
-                assertThat(srv[0].lost.join()).isSameAs(cause);
+                assertThat(c.peer().lost.join()).isSameAs(cause);
                 assertThatThrownBy(() -> loop.runUntil(peer.closed()))
                         .isInstanceOf(CompletionException.class).hasCause(cause);
             }
-            server.close();
+            c.server().close();
         }
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void closingTheLoopFailsEveryEndFutureWithTheLoopClosedError(String backend, String family) throws Exception {
-        Recorder client = new Recorder();
-        Recorder[] srv = new Recorder[1];
-        Transport t;
-        Server server;
+        Connected c;
         try (EventLoop loop = open(backend)) {
-            server = loop.createServer(Families.listenAddress(family), () -> srv[0] = new Recorder());
-            t = loop.runUntil(loop.connect(server.localAddress(), client, Duration.ofSeconds(5)));
-            Run.until(loop, () -> srv[0] != null && srv[0].transport != null, Duration.ofSeconds(5));
+            c = connect(loop, family);
         }
-        for (CompletableFuture<Void> f : List.of(t.closed(), srv[0].transport.closed(), server.closed())) {
+        for (CompletableFuture<Void> f : List.of(c.transport().closed(), c.peer().transport.closed(), c.server().closed())) {
             assertThat(failureOf(f)).isInstanceOf(IOException.class).hasMessage("the event loop was closed");
         }
-        assertThat(failureOf(t.closed())).isSameAs(client.lost.join());
+        assertThat(failureOf(c.transport().closed())).isSameAs(c.client().lost.join());
     }
 
     @ParameterizedTest(name = "{0}")

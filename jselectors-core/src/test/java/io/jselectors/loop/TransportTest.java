@@ -26,9 +26,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * descriptor left open afterwards.
  */
 class TransportTest {
+    /** No callback throws and no descriptor stays open, in every test. */
     @RegisterExtension
     final LoopChecks checks = new LoopChecks();
 
+    /** A loop on the backend whose exception handler records anything a callback throws. */
     private EventLoop open(String backend) throws IOException {
         return checks.open(backend);
     }
@@ -36,6 +38,7 @@ class TransportTest {
     static List<org.junit.jupiter.params.provider.Arguments> cases() {
         return Families.all();
     }
+
 
     /** Sends back whatever it receives. */
     static class Echo extends Recorder {
@@ -438,7 +441,7 @@ class TransportTest {
         assertThat(client.lost.getNow(null)).isInstanceOf(IOException.class).hasMessageContaining("event loop was closed");
         assertThat(srv[0].lost.getNow(null)).isInstanceOf(IOException.class);
         assertThat(neverRun).isDone();
-        // @AfterEach checks that every socket and the listener were closed.
+        // LoopChecks checks that every socket and the listener were closed.
     }
 
     @ParameterizedTest(name = "{0}")
@@ -470,7 +473,7 @@ class TransportTest {
         assertThat(f).isCompletedExceptionally();
         assertThat(f.handle((v, e) -> e).join()).hasMessageContaining("event loop was closed");
         assertThat(server.isServing()).isFalse();
-        // @AfterEach: the listening socket was closed.
+        // LoopChecks: the listening socket was closed.
     }
 
     @ParameterizedTest(name = "{0}")
