@@ -2,6 +2,7 @@ package io.jselectors.bench;
 
 import io.jselectors.bench.compare.CompareCommand;
 import io.jselectors.bench.jmh.JmhCommand;
+import io.jselectors.bench.load.ConnectLoadCommand;
 import io.jselectors.bench.load.EchoLoadCommand;
 import io.jselectors.bench.peers.ServeCommand;
 import io.jselectors.bench.waiters.WaitersCommand;
@@ -12,8 +13,8 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/jselectors-bench}. */
 @Command(name = "jselectors-bench", mixinStandardHelpOptions = true,
         description = "jselectors benchmarks: JMH, an echo load generator, peer echo servers, and the comparison.",
-        subcommands = {CompareCommand.class, EchoLoadCommand.class, ServeCommand.class, JmhCommand.class,
-            WaitersCommand.class})
+        subcommands = {CompareCommand.class, EchoLoadCommand.class, ConnectLoadCommand.class, ServeCommand.class,
+            JmhCommand.class, WaitersCommand.class})
 public final class Main {
     private Main() {}
 

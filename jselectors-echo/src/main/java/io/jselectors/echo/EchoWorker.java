@@ -31,6 +31,8 @@ final class EchoWorker {
     /** Intrusive list of the open connections; touched on the loop thread only. */
     private EchoConnection head;
     private int count;
+    /** Connections this loop has served since it started; loop thread only. */
+    private long served;
     /** Bytes received by this loop's connections; loop thread only (read through {@link #sample()}). */
     long bytesIn;
     private volatile boolean stopping;
@@ -128,6 +130,7 @@ final class EchoWorker {
         head = c;
         c.linked = true;
         count++;
+        served++;
     }
 
     void remove(EchoConnection c) {
@@ -157,7 +160,7 @@ final class EchoWorker {
     }
 
     /** One loop's counters at one moment. */
-    record Sample(int connections, long bytesIn, long buffered) {}
+    record Sample(int connections, long served, long bytesIn, long buffered) {}
 
     /** This loop's counters, measured on its thread; null if it does not answer within a second. */
     Sample sample() {
@@ -168,7 +171,7 @@ final class EchoWorker {
                 for (EchoConnection c = head; c != null; c = c.next) {
                     sum += c.writeBufferSize();
                 }
-                f.complete(new Sample(count, bytesIn, sum));
+                f.complete(new Sample(count, served, bytesIn, sum));
             });
             return f.get(1, TimeUnit.SECONDS);
         } catch (Exception e) {

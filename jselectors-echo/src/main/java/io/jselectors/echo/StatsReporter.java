@@ -88,7 +88,8 @@ final class StatsReporter {
     }
 
     /**
-     * The spread over the loops: "loops: #0 connections=500 bytes/s=1.2MiB, #1 connections=498 bytes/s=1.1MiB"
+     * The spread over the loops: "loops: #0 connections=500 bytes/s=1.2MiB served=500, #1 connections=498
+     * bytes/s=1.1MiB served=498" (served: every connection the loop has had since it started)
      * ("?" for a loop that did not answer).
      */
     static String loopsLine(List<EchoWorker.Sample> prev, List<EchoWorker.Sample> now, double secs) {
@@ -102,7 +103,8 @@ final class StatsReporter {
                 continue;
             }
             b.append(" connections=").append(s.connections()).append(" bytes/s=")
-                    .append(p == null ? "?" : EchoStats.human((s.bytesIn() - p.bytesIn()) / Math.max(1e-9, secs)));
+                    .append(p == null ? "?" : EchoStats.human((s.bytesIn() - p.bytesIn()) / Math.max(1e-9, secs)))
+                    .append(" served=").append(s.served());
         }
         return b.toString();
     }

@@ -46,7 +46,7 @@ class EchoLoopsTest {
     /** 1,000 connections on 2 loops: the stats' loops line shows each loop with a fair share. */
     @Test
     void thousandConnectionsSpreadOverTwoLoops() throws Exception {
-        Pattern loops = Pattern.compile("^loops: #0 connections=(\\d+) bytes/s=\\S+, #1 connections=(\\d+) bytes/s=\\S+$");
+        Pattern loops = Pattern.compile("^loops: #0 connections=(\\d+) bytes/s=\\S+ served=\\d+, #1 connections=(\\d+) bytes/s=\\S+ served=\\d+$");
         List<Socket> clients = new ArrayList<>();
         try (ServerProcess s = ServerProcess.start("--port", "0", "--loops", "2", "--stats", "0.5")) {
             try {
