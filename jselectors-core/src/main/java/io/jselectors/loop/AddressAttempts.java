@@ -2,6 +2,7 @@ package io.jselectors.loop;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,9 +53,18 @@ final class AddressAttempts {
     private String list() {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < failures.size(); i++) {
-            b.append(i == 0 ? "" : "; ").append(addresses.get(i)).append(" (").append(failures.get(i).getMessage())
+            b.append(i == 0 ? "" : "; ").append(describe(addresses.get(i))).append(" (").append(failures.get(i).getMessage())
                     .append(')');
         }
         return b.toString();
+    }
+
+    /** @return "127.0.0.1:80", "[::1]:80" (as the JDK spells it), or the address as it prints itself */
+    static String describe(SocketAddress a) {
+        if (a instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            String host = inet.getAddress().getHostAddress();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+        }
+        return String.valueOf(a);
     }
 }
