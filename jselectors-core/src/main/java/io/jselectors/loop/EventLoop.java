@@ -33,7 +33,7 @@ import java.util.function.Supplier;
  * The loop runs on the thread that calls {@link #run()}. Callbacks, timers, tasks and protocol methods
  * all run on that thread, one at a time. Thread-safe: {@link #execute(Runnable)}, {@link #schedule},
  * {@link TimerHandle#cancel()}, {@link #stop()}, {@link #close()}, {@link #connect}, {@link #adopt},
- * {@link #inLoopThread()}.
+ * {@link #createServer(String, int, Supplier, ServerOptions) createServer(host, port, ...)}, {@link #inLoopThread()}.
  * Everything else (readers and writers, transports, servers' close) must be called on the loop thread
  * while the loop runs, or from one thread while it does not; from another thread it throws
  * {@link IllegalStateException} (hand the work to {@link #execute(Runnable)} instead).

@@ -71,7 +71,7 @@ public final class StreamSocket extends NativeStream {
         try {
             options.applyTo(s);
         } catch (IOException | RuntimeException ex) {
-            s.close();
+            closeQuietly(s.takeFd());
             throw ex;
         }
         // Encoded again: applying the options may have used this thread's scratch memory.
@@ -82,7 +82,7 @@ public final class StreamSocket extends NativeStream {
             s.connected = e == 0;
             return s;
         }
-        s.close();
+        closeQuietly(s.takeFd());
         throw Errors.of("connect(" + describe(remote) + ")", e, family == Sockets.AF_UNIX);
     }
 
