@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * without work. Shared because a lookup blocks a thread whatever loop asked for it, and a pool per loop
  * would multiply idle threads by the loops; daemon and self-ending, so it needs no shutdown and never
  * keeps the JVM alive. Platform threads, not virtual ones: the system resolver blocks in native code,
- * where a virtual thread would pin its carrier. A literal address ({@code "127.0.0.1"}, {@code "::1"})
+ * where a virtual thread would hold its carrier thread for the whole lookup. A literal address ({@code "127.0.0.1"}, {@code "::1"})
  * is parsed at once, with no thread.
  */
 final class NameResolver {
