@@ -2,7 +2,7 @@ package io.jselectors.fd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jselectors.testsupport.Examples;
+import io.jselectors.testsupport.GuideExamples;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -18,7 +18,7 @@ class FdExamplesTest {
             Terminal  | slave is a terminal: true\\ndevice got: AT<CR>\\nmodem got: OK<CR><LF>
             """)
     void exampleIsInTheGuideAndPrintsWhatItSays(String name, String expected) throws Exception {
-        Examples.assertShownIn("fds.md", name);
-        assertThat(Examples.run(name)).isEqualTo(expected.replace("\\n", "\n") + "\n");
+        GuideExamples.assertShownVerbatim("docs/fds.md", name);
+        assertThat(GuideExamples.run(name)).isEqualTo(expected.replace("\\n", "\n") + "\n");
     }
 }

@@ -2,7 +2,7 @@ package io.jselectors.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jselectors.testsupport.Examples;
+import io.jselectors.testsupport.GuideExamples;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 
@@ -10,12 +10,12 @@ import org.junit.jupiter.api.Test;
 class ConnectByNameExampleTest {
     @Test
     void exampleIsInTheGuideAndPrintsWhatItSays() throws Exception {
-        int after = Examples.assertShownIn("loop.md", "ConnectByName");
-        String guide = Files.readString(Examples.ROOT.resolve("docs/loop.md"));
+        GuideExamples.assertShownVerbatim("docs/loop.md", "ConnectByName");
+        String guide = Files.readString(GuideExamples.ROOT.resolve("docs/loop.md"));
         String printsMarker = "It prints:\n```\n";
-        int printed = guide.indexOf(printsMarker, after);
+        int printed = guide.indexOf(printsMarker, guide.indexOf("<!-- examples/ConnectByName.java -->"));
         assertThat(printed).as("docs/loop.md shows what the example prints").isNotNegative();
         int from = printed + printsMarker.length();
-        assertThat(Examples.run("ConnectByName")).isEqualTo(guide.substring(from, guide.indexOf("```", from)));
+        assertThat(GuideExamples.run("ConnectByName")).isEqualTo(guide.substring(from, guide.indexOf("```", from)));
     }
 }
