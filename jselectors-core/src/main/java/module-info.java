@@ -7,4 +7,5 @@ module io.jselectors {
     exports io.jselectors.net;
     exports io.jselectors.fd;
     exports io.jselectors.loop;
+    exports io.jselectors.loop.framing;
 }

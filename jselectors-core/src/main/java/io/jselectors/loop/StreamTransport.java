@@ -486,13 +486,18 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
 
     @Override
     public void abort() {
+        abort(null);
+    }
+
+    @Override
+    public void abort(Throwable cause) {
         checkThread();
         writesRefused = true;
         if (state.compareTo(State.LOST) >= 0) {
             return;
         }
         reset = true;
-        forceClose(null);
+        forceClose(cause);
     }
 
     /** An error on the socket (an OS error, or a bug below us): drop everything, and tell the protocol why. */

@@ -94,6 +94,18 @@ public interface Transport {
     void abort();
 
     /**
+     * Closes now, as {@link #abort()} does, and ends the connection with a cause: the protocol's
+     * {@code connectionLost} receives it and {@link #closed()} completes exceptionally with it. For a
+     * protocol that finds the peer broke its rules (the framings of {@code io.jselectors.loop.framing} end
+     * a connection so on an oversize frame). The cause is the connection's end, not a failing callback:
+     * the loop's exception handler does not see it. Idempotent: once the connection is lost (after
+     * {@code abort}, a fault, or the close's flush), it does nothing and the cause is dropped.
+     *
+     * @param cause why the connection ends; null is {@link #abort()}
+     */
+    void abort(Throwable cause);
+
+    /**
      * Half-closes: after the buffered bytes are sent the peer sees end of stream, while this side can
      * still read. Idempotent. Once the peer has also closed its side, the transport closes.
      */
@@ -164,8 +176,9 @@ public interface Transport {
      * {@code connectionLost} got: <b>normally</b> (value {@code null}) after a
      * clean end — {@link #close()}, {@link #abort()}, the peer's orderly close — and
      * <b>exceptionally</b> with the cause otherwise: an {@link io.jselectors.ErrnoException} for a fault
-     * (ECONNRESET when the peer reset, EPIPE, ...), what a protocol method threw, or an
-     * {@link java.io.IOException} "the event loop was closed" when the loop closed under the connection.
+     * (ECONNRESET when the peer reset, EPIPE, ...), what a protocol method threw, the cause given to
+     * {@link #abort(Throwable)}, or an {@link java.io.IOException} "the event loop was closed" when the
+     * loop closed under the connection.
      *
      * <p>Dependent stages registered before it completes run where it completes: on the loop thread,
      * inside the loop's round, where they may use the loop and its transports as any callback does (they
