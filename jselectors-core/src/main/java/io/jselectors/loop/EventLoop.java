@@ -34,7 +34,8 @@ import java.util.function.Supplier;
  * The loop runs on the thread that calls {@link #run()}. Callbacks, timers, tasks and protocol methods
  * all run on that thread, one at a time. Thread-safe: {@link #execute(Runnable)}, {@link #schedule},
  * {@link #scheduleAtFixedRate}, {@link #scheduleWithFixedDelay}, {@link TimerHandle#cancel()},
- * {@link #stop()}, {@link #close()}, {@link #connect}, {@link #adopt}, {@link #inLoopThread()},
+ * {@link #stop()}, {@link #close()}, {@link #connect}, {@link #adopt},
+ * {@link #createServer(String, int, Supplier, ServerOptions) createServer(host, port, ...)}, {@link #inLoopThread()},
  * {@link #time()}, and the futures {@link Transport#closed()} and {@link Server#closed()}.
  * Everything else (readers and writers, transports, servers' close) must be called on the loop thread
  * while the loop runs, or from one thread while it does not; from another thread it throws
@@ -509,6 +510,10 @@ public final class EventLoop implements Executor, AutoCloseable {
      * @param options  listen and accept options, e.g. {@link ServerOptions#DEFAULTS}
      * @return the server; {@link Server#localAddress()} tells the port chosen
      * @throws IOException                if the bind fails (EADDRINUSE, EACCES, ...)
+     * @throws IllegalArgumentException   for an unresolved {@code InetSocketAddress} (this method binds at
+     *                                    once and does not resolve: use
+     *                                    {@link #createServer(String, int, Supplier, ServerOptions)}), or a
+     *                                    Unix path too long
      * @throws RejectedExecutionException if the loop is closed
      */
     public Server createServer(SocketAddress address, Supplier<? extends Protocol> factory, ServerOptions options)
@@ -598,24 +603,161 @@ public final class EventLoop implements Executor, AutoCloseable {
      * {@code connectionMade} runs, then the future completes, both on the loop thread (its dependent
      * stages run there, right after {@code connectionMade}). It completes with the transport even when
      * {@code connectionMade} threw: that transport is already ending, and its {@link Transport#closed()}
-     * fails with what was thrown.
+     * fails with what was thrown. The socket gets {@link ConnectOptions#DEFAULTS}' options (TCP_NODELAY
+     * on) before it connects.
      *
-     * <p>Cancelling the future (from any thread) before the connection is up abandons the connect and
-     * closes its socket at once; if it is cancelled, or completed by anyone else, while
-     * {@code connectionMade} runs, the new transport is aborted: a connection never outlives a future
-     * that nobody waits for any more.
+     * <p>Completing the future (from any thread: cancel, {@code orTimeout}, ...) before the connection is
+     * up abandons the connect and closes its socket at once; if it is cancelled, or completed by anyone
+     * else, while {@code connectionMade} runs, the new transport is aborted: a connection never outlives
+     * a future that nobody waits for any more.
      *
-     * @param address  an {@link java.net.InetSocketAddress} or a {@link java.net.UnixDomainSocketAddress}
+     * @param address  an {@link java.net.InetSocketAddress} or a {@link java.net.UnixDomainSocketAddress}; an
+     *                 unresolved {@code InetSocketAddress} (from {@link java.net.InetSocketAddress#createUnresolved})
+     *                 is resolved off the loop thread first, as {@link #connect(String, int, Protocol, ConnectOptions)} does
      * @param protocol the protocol of the new connection
-     * @param timeout  how long to wait for the connection, or null to wait as long as the OS does
+     * @param timeout  how long the whole connect may take, or null to wait as long as the OS does
      * @return the transport, or a failure: an {@link io.jselectors.ErrnoException} (ECONNREFUSED,
-     *         ENOENT for a missing Unix socket, ...), a {@link java.net.SocketTimeoutException}, or an
-     *         {@link IOException} if the loop closed first
+     *         ENOENT for a missing Unix socket, ...), a {@link java.net.SocketTimeoutException}, a
+     *         {@link java.net.UnknownHostException} for an unresolved address whose name does not resolve,
+     *         an {@link IllegalArgumentException} for an address type that is not supported or a Unix path
+     *         too long, or an {@link IOException} if the loop closed first
+     * @throws IllegalArgumentException if the timeout is zero or negative
      */
     public CompletableFuture<Transport> connect(SocketAddress address, Protocol protocol, Duration timeout) {
+        return connect(address, protocol, ConnectOptions.DEFAULTS.withTimeout(timeout));
+    }
+
+    /**
+     * Like {@link #connect(SocketAddress, Protocol, Duration)} with the default timeout,
+     * {@link ConnectOptions#DEFAULT_TIMEOUT} (30 s).
+     *
+     * @param address  the address
+     * @param protocol the protocol of the new connection
+     * @return the transport, or a failure
+     */
+    public CompletableFuture<Transport> connect(SocketAddress address, Protocol protocol) {
+        return connect(address, protocol, ConnectOptions.DEFAULTS);
+    }
+
+    /**
+     * Like {@link #connect(SocketAddress, Protocol, Duration)} with a timeout and socket options of your
+     * choice, e.g. {@code ConnectOptions.DEFAULTS.withSocketOptions(SocketOptions.NONE.withKeepAlive(true))}.
+     *
+     * @param address  the address
+     * @param protocol the protocol of the new connection
+     * @param options  the timeout and the options set on the socket before it connects
+     * @return the transport, or a failure (as for the other connects; an
+     *         {@link UnsupportedOperationException} for a keep-alive timing option the platform lacks)
+     */
+    public CompletableFuture<Transport> connect(SocketAddress address, Protocol protocol, ConnectOptions options) {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(protocol, "protocol");
-        return Connector.connect(this, address, protocol, timeout);
+        Objects.requireNonNull(options, "options");
+        return Connector.connect(this, address, protocol, options);
+    }
+
+    /**
+     * Connects to a host by name, with {@link ConnectOptions#DEFAULTS} (a 30 s timeout, TCP_NODELAY on).
+     * Thread-safe. See {@link #connect(String, int, Protocol, ConnectOptions)}.
+     *
+     * @param host     a host name or a literal IPv4 or IPv6 address
+     * @param port     the port
+     * @param protocol the protocol of the new connection
+     * @return the transport, or a failure
+     */
+    public CompletableFuture<Transport> connect(String host, int port, Protocol protocol) {
+        return connect(host, port, protocol, ConnectOptions.DEFAULTS);
+    }
+
+    /**
+     * Connects to a host by name with a timeout; otherwise {@link ConnectOptions#DEFAULTS}. Thread-safe.
+     *
+     * @param host     a host name or a literal IPv4 or IPv6 address
+     * @param port     the port
+     * @param protocol the protocol of the new connection
+     * @param timeout  how long the whole connect may take, resolution included; null for the OS's limits only
+     * @return the transport, or a failure
+     * @throws IllegalArgumentException if the timeout is zero or negative
+     */
+    public CompletableFuture<Transport> connect(String host, int port, Protocol protocol, Duration timeout) {
+        return connect(host, port, protocol, ConnectOptions.DEFAULTS.withTimeout(timeout));
+    }
+
+    /**
+     * Connects to a host by name: asyncio's {@code create_connection(host, port)}. Thread-safe. The name
+     * is resolved off the loop thread (the JDK's resolver on a small shared pool of daemon threads; a
+     * literal address needs none), then each address is tried in the resolver's order, one at a time,
+     * until one connects (no "happy eyeballs": an address that never answers holds the next back until
+     * the timeout). When the connection is up, {@code connectionMade} runs, then the future completes,
+     * both on the loop thread.
+     *
+     * @param host     a host name ({@code "localhost"}, {@code "example.com"}) or a literal IPv4 or IPv6
+     *                 address ({@code "::1"}, without brackets)
+     * @param port     the port, 0 to 65535
+     * @param protocol the protocol of the new connection
+     * @param options  the timeout (for the whole connect, resolution included) and the socket options
+     * @return the transport, or a failure: the resolver's {@link java.net.UnknownHostException} naming the
+     *         host; for one address, its own error (an {@link io.jselectors.ErrnoException} such as
+     *         ECONNREFUSED); when several addresses all failed, a {@link java.net.ConnectException} naming
+     *         each address and its error, with each error as a suppressed exception; a
+     *         {@link java.net.SocketTimeoutException} naming the addresses tried; an {@link IOException}
+     *         if the loop closed first. Cancelling the future (also during resolution) abandons the
+     *         connect and closes its socket at once.
+     * @throws IllegalArgumentException if the port is out of range
+     */
+    public CompletableFuture<Transport> connect(String host, int port, Protocol protocol, ConnectOptions options) {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(options, "options");
+        checkPort(port);
+        return Connector.connect(this, host, port, protocol, options, NameResolver.SYSTEM);
+    }
+
+    /**
+     * Listens on a host's address, resolved off the loop thread, with {@link ServerOptions#DEFAULTS}. See
+     * {@link #createServer(String, int, Supplier, ServerOptions)}.
+     *
+     * @param host    a host name or a literal address ({@code "0.0.0.0"} or {@code "::"} for every interface)
+     * @param port    the port, 0 for any free one
+     * @param factory one protocol per connection
+     * @return the server, or a failure
+     */
+    public CompletableFuture<Server> createServer(String host, int port, Supplier<? extends Protocol> factory) {
+        return createServer(host, port, factory, ServerOptions.DEFAULTS);
+    }
+
+    /**
+     * Listens on a host's address: asyncio's {@code create_server(host, port)}, with one difference:
+     * asyncio binds every address the name resolves to, this binds <b>one</b>, the first in the
+     * resolver's order that binds (the others' errors are named only if none does). A name with an IPv4
+     * and an IPv6 address (often {@code "localhost"}) so listens on one of them: listen on each with a
+     * server of its own, or on {@code "::"} (which on Linux also takes IPv4). Port 0 picks a free port.
+     * Thread-safe. The name is resolved off the loop thread (a literal address needs none); the bind
+     * happens on the loop thread, so the future completes once the loop runs.
+     *
+     * @param host    a host name or a literal address ({@code "0.0.0.0"} or {@code "::"} for every interface)
+     * @param port    the port, 0 for any free one
+     * @param factory makes one protocol per accepted connection, on the loop thread
+     * @param options listen, accept and per-connection options
+     * @return the server; or the resolver's {@link java.net.UnknownHostException} naming the host; the bind's
+     *         error (EADDRINUSE, ...), or with several addresses an {@link IOException} naming each and its
+     *         error (suppressed exceptions); an {@link IOException} if the loop closed first. Cancelling the
+     *         future before the bind binds nothing.
+     * @throws IllegalArgumentException if the port is out of range
+     */
+    public CompletableFuture<Server> createServer(String host, int port, Supplier<? extends Protocol> factory,
+            ServerOptions options) {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(options, "options");
+        checkPort(port);
+        return ServerBinder.bind(this, host, port, loop -> factory.get(), options, NameResolver.SYSTEM);
+    }
+
+    private static void checkPort(int port) {
+        if (port < 0 || port > 0xFFFF) {
+            throw new IllegalArgumentException("port out of range 0 to 65535: " + port);
+        }
     }
 
     // ---- for transports ------------------------------------------------------------------------

@@ -106,12 +106,12 @@ public final class Server implements AutoCloseable {
 
     /** Serves on this loop, or hands the socket to the loop whose turn it is. */
     private void serve(StreamSocket s) {
-        if (options.tcpNoDelay() && !s.isUnix()) {
-            try {
-                s.setTcpNoDelay(true);
-            } catch (IOException e) {
-                // a plain TCP option; the connection works without it
-            }
+        try {
+            s.setOptions(options.connections());
+        } catch (IOException | RuntimeException e) {
+            loop.reportError("setting the connection options " + options.connections() + " on", s, e);
+            StreamTransport.closeQuietly(s);
+            return;
         }
         EventLoop target = servers[nextServer];
         if (++nextServer == servers.length) {

@@ -1,6 +1,7 @@
 package io.jselectors.loop;
 
 import io.jselectors.net.ListenOptions;
+import io.jselectors.net.SocketOptions;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -12,17 +13,24 @@ import java.util.Objects;
  *                         starve the connections already open; {@code >= 1}
  * @param acceptRetryDelay how long to stop accepting when the process or system is out of descriptors
  *                         (EMFILE, ENFILE) or memory; the pending connections wait in the backlog
- * @param tcpNoDelay       turn Nagle's algorithm off on accepted TCP connections (as asyncio does)
+ * @param connections      options set on every accepted connection before its protocol is made
+ *                         (TCP ones skipped on Unix sockets); a connection whose options cannot be set
+ *                         is closed and the error reported to the loop's exception handler. The
+ *                         default turns Nagle's algorithm off (TCP_NODELAY, as asyncio does). A receive
+ *                         buffer size set here comes after the handshake, whose window scale the
+ *                         listening socket's buffer decided: the kernel may not use all of a larger one
  */
-public record ServerOptions(ListenOptions listen, int acceptsPerRound, Duration acceptRetryDelay, boolean tcpNoDelay) {
+public record ServerOptions(ListenOptions listen, int acceptsPerRound, Duration acceptRetryDelay,
+        SocketOptions connections) {
     /** Net's listen defaults, 128 accepts per round, a 100 ms pause when out of descriptors, TCP_NODELAY on. */
-    public static final ServerOptions DEFAULTS =
-            new ServerOptions(ListenOptions.DEFAULTS, 128, Duration.ofMillis(100), true);
+    public static final ServerOptions DEFAULTS = new ServerOptions(ListenOptions.DEFAULTS, 128, Duration.ofMillis(100),
+            SocketOptions.NONE.withTcpNoDelay(true));
 
     /** Checks the values. */
     public ServerOptions {
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(acceptRetryDelay, "acceptRetryDelay");
+        Objects.requireNonNull(connections, "connections (use SocketOptions.NONE for the OS's)");
         if (acceptsPerRound < 1) {
             throw new IllegalArgumentException("acceptsPerRound must be >= 1, got " + acceptsPerRound);
         }
@@ -39,7 +47,7 @@ public record ServerOptions(ListenOptions listen, int acceptsPerRound, Duration 
      * @return a copy with these listen options
      */
     public ServerOptions withListen(ListenOptions listen) {
-        return new ServerOptions(listen, acceptsPerRound, acceptRetryDelay, tcpNoDelay);
+        return new ServerOptions(listen, acceptsPerRound, acceptRetryDelay, connections);
     }
 
     /**
@@ -59,7 +67,7 @@ public record ServerOptions(ListenOptions listen, int acceptsPerRound, Duration 
      * @return a copy with this limit
      */
     public ServerOptions withAcceptsPerRound(int n) {
-        return new ServerOptions(listen, n, acceptRetryDelay, tcpNoDelay);
+        return new ServerOptions(listen, n, acceptRetryDelay, connections);
     }
 
     /**
@@ -69,7 +77,7 @@ public record ServerOptions(ListenOptions listen, int acceptsPerRound, Duration 
      * @return a copy with this pause
      */
     public ServerOptions withAcceptRetryDelay(Duration delay) {
-        return new ServerOptions(listen, acceptsPerRound, delay, tcpNoDelay);
+        return new ServerOptions(listen, acceptsPerRound, delay, connections);
     }
 
     /**
@@ -79,6 +87,17 @@ public record ServerOptions(ListenOptions listen, int acceptsPerRound, Duration 
      * @return a copy with this setting
      */
     public ServerOptions withTcpNoDelay(boolean on) {
-        return new ServerOptions(listen, acceptsPerRound, acceptRetryDelay, on);
+        return withConnectionOptions(connections.withTcpNoDelay(on));
+    }
+
+    /**
+     * Returns a copy with other options for accepted connections, e.g.
+     * {@code DEFAULTS.withConnectionOptions(DEFAULTS.connections().withKeepAlive(true))}.
+     *
+     * @param connections the options every accepted connection gets
+     * @return a copy with these options
+     */
+    public ServerOptions withConnectionOptions(SocketOptions connections) {
+        return new ServerOptions(listen, acceptsPerRound, acceptRetryDelay, connections);
     }
 }

@@ -1,5 +1,6 @@
 package io.jselectors.loop;
 
+import io.jselectors.net.SocketOptions;
 import io.jselectors.net.StreamSocket;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -635,6 +636,18 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
     @Override
     public EventLoop loop() {
         return loop;
+    }
+
+    @Override
+    public SocketOptions socketOptions() throws IOException {
+        checkThread();
+        return socket.options();
+    }
+
+    @Override
+    public void setSocketOptions(SocketOptions options) throws IOException {
+        checkThread();
+        socket.setOptions(Objects.requireNonNull(options, "options"));
     }
 
     private void checkThread() {

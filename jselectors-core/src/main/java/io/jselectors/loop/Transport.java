@@ -1,5 +1,7 @@
 package io.jselectors.loop;
 
+import io.jselectors.net.SocketOptions;
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -196,6 +198,33 @@ public interface Transport {
      * @return true once the transport is closing or closed, by either side
      */
     boolean isClosing();
+
+    /**
+     * Reads the connection's socket options as the kernel has them now ({@code getsockopt} each): TCP
+     * ones are null on a Unix socket, and buffer sizes are the kernel's (on Linux twice what was set).
+     *
+     * @return the options
+     * @throws IOException                   when a getsockopt fails, or the transport's socket is closed
+     * @throws UnsupportedOperationException if this kind of transport has no socket (the default)
+     */
+    default SocketOptions socketOptions() throws IOException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no socket options");
+    }
+
+    /**
+     * Sets the non-null options on the live connection, each with a checked {@code setsockopt}, stopping
+     * at the first failure (TCP ones are skipped on a Unix socket), e.g.
+     * {@code t.setSocketOptions(SocketOptions.NONE.withKeepAlive(true))}.
+     *
+     * @param options the options
+     * @throws IOException                   an {@link io.jselectors.ErrnoException} naming the setsockopt, the
+     *                                       fd and the value; or the socket is closed
+     * @throws UnsupportedOperationException for a keep-alive timing option this platform lacks, or if this
+     *                                       kind of transport has no socket (the default)
+     */
+    default void setSocketOptions(SocketOptions options) throws IOException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no socket options");
+    }
 
     /**
      * Returns the loop this transport runs on.

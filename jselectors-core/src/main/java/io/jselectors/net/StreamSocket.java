@@ -48,15 +48,41 @@ public final class StreamSocket extends NativeStream {
      *                                  path nobody listens on (the socket is then closed)
      */
     public static StreamSocket connect(SocketAddress remote) throws IOException {
+        return connect(remote, SocketOptions.NONE);
+    }
+
+    /**
+     * Like {@link #connect(SocketAddress)}, with options set on the new socket before it connects (so a
+     * receive buffer size takes part in TCP's window-scale negotiation). TCP options are skipped for a
+     * Unix address.
+     *
+     * @param remote  an {@link java.net.InetSocketAddress} (resolved) or a {@link java.net.UnixDomainSocketAddress}
+     * @param options the options; {@link SocketOptions#NONE} for the OS's
+     * @return the socket, connected or connecting
+     * @throws IllegalArgumentException      for another address type, an unresolved host or a too long path
+     * @throws UnsupportedOperationException for a keep-alive timing option this platform lacks
+     * @throws ErrnoException                when a setsockopt or the connect fails at once (the socket is then closed)
+     */
+    public static StreamSocket connect(SocketAddress remote, SocketOptions options) throws IOException {
         int family = SockAddr.family(remote);
-        Scratch scratch = Scratch.get();
-        int len = SockAddr.encode(remote, scratch.addr);
+        int len = SockAddr.encode(remote, Scratch.get().addr);
         int fd = Sockets.socket(family, Sockets.SOCK_STREAM | Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC, 0);
+        StreamSocket s = new StreamSocket(fd, family, remote, false);
+        try {
+            options.applyTo(s);
+        } catch (IOException | RuntimeException ex) {
+            closeQuietly(s.takeFd());
+            throw ex;
+        }
+        // Encoded again: applying the options may have used this thread's scratch memory.
+        Scratch scratch = Scratch.get();
+        SockAddr.encode(remote, scratch.addr);
         int e = Sockets.connectRaw(fd, scratch.addr, len);
         if (e == 0 || e == Sockets.EINPROGRESS) {
-            return new StreamSocket(fd, family, remote, e == 0);
+            s.connected = e == 0;
+            return s;
         }
-        closeQuietly(fd);
+        closeQuietly(s.takeFd());
         throw Errors.of("connect(" + describe(remote) + ")", e, family == Sockets.AF_UNIX);
     }
 
@@ -317,6 +343,32 @@ public final class StreamSocket extends NativeStream {
         return getInt(Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, "getSendBufferSize");
     }
 
+    /**
+     * Sets every option given (the non-null ones), each with its own checked {@code setsockopt}; stops at
+     * the first failure. TCP options are skipped on a Unix socket.
+     *
+     * @param options the options
+     * @throws UnsupportedOperationException for a keep-alive timing option this platform lacks
+     * @throws ErrnoException                naming the setsockopt, the fd and the value (EINVAL for a value
+     *                                       out of the kernel's range)
+     * @throws IOException                   when closed
+     */
+    public void setOptions(SocketOptions options) throws IOException {
+        options.applyTo(this);
+    }
+
+    /**
+     * Reads the options the kernel uses now: TCP ones are null on a Unix socket, keep-alive timing is null
+     * where the platform lacks it, and buffer sizes are as the kernel reports them (on Linux twice what
+     * was set).
+     *
+     * @return the options
+     * @throws IOException on failure or when closed
+     */
+    public SocketOptions options() throws IOException {
+        return SocketOptions.readFrom(this);
+    }
+
     private static int positive(int bytes) {
         if (bytes <= 0) {
             throw new IllegalArgumentException("buffer size must be positive, got " + bytes);
@@ -330,7 +382,7 @@ public final class StreamSocket extends NativeStream {
         }
     }
 
-    private void setInt(int level, int option, int value, String name) throws IOException {
+    void setInt(int level, int option, int value, String name) throws IOException {
         int fd = liveFd("set " + name);
         int e = Sockets.setsockoptIntRaw(fd, level, option, value, Scratch.get().opt);
         if (e != 0) {
@@ -338,7 +390,7 @@ public final class StreamSocket extends NativeStream {
         }
     }
 
-    private int getInt(int level, int option, String operation) throws IOException {
+    int getInt(int level, int option, String operation) throws IOException {
         return Sockets.getsockoptInt(liveFd(operation), level, option, Scratch.get().opt);
     }
 

@@ -159,7 +159,7 @@ class DataIntegrityTest {
             // Nobody accepts: once the backlog is full, SYNs are dropped and a connect hangs.
             List<CompletableFuture<Transport>> fs = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                fs.add(loop.connect(full.localAddress(), new Recorder(), null));
+                fs.add(loop.connect(full.localAddress(), new Recorder(), (Duration) null));
             }
             Run.forAbout(loop, Duration.ofMillis(100));
             int hanging = 0;

@@ -436,7 +436,7 @@ class TransportTest {
             t.setWriteBufferLimits(Long.MAX_VALUE, 0);
             t.write(new byte[8 << 20]); // leaves bytes buffered
             assertThat(t.writeBufferSize()).isPositive();
-            neverRun = loop.connect(server.localAddress(), new Recorder(), null); // started, not finished
+            neverRun = loop.connect(server.localAddress(), new Recorder(), (Duration) null); // started, not finished
         }
         assertThat(client.lost.getNow(null)).isInstanceOf(IOException.class).hasMessageContaining("event loop was closed");
         assertThat(srv[0].lost.getNow(null)).isInstanceOf(IOException.class);

@@ -47,6 +47,10 @@ final class MacosTables {
                 .with(SharedFacts::bsdInet)
                 .header("netinet/tcp.h", "xnu bsd/netinet/tcp.h")
                 .constant("TCP_NODELAY", 1)
+                // macOS names the keep-alive idle time TCP_KEEPALIVE (seconds); it has no TCP_KEEPIDLE.
+                .constant("TCP_KEEPALIVE", 0x10)
+                .constant("TCP_KEEPINTVL", 0x101)
+                .constant("TCP_KEEPCNT", 0x102)
                 .header("sys/un.h", "xnu bsd/sys/un.h")
                 .with(SharedFacts::bsdUnix)
                 .header("poll.h", "xnu bsd/sys/poll.h")

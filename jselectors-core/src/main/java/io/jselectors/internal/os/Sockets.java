@@ -80,6 +80,19 @@ public final class Sockets {
     public static final int IPPROTO_IPV6 = OS.constant("IPPROTO_IPV6");
     /** Disable Nagle's algorithm. */
     public static final int TCP_NODELAY = OS.constant("TCP_NODELAY");
+    /**
+     * Idle seconds before the first keep-alive probe: {@code TCP_KEEPIDLE} on Linux and FreeBSD,
+     * {@code TCP_KEEPALIVE} on macOS; -1 where the table has neither. Its name there: {@link #TCP_KEEPIDLE_NAME}.
+     */
+    public static final int TCP_KEEPIDLE =
+            OS.has("TCP_KEEPIDLE") ? OS.constant("TCP_KEEPIDLE") : OS.constantOr("TCP_KEEPALIVE", -1);
+    /** The platform's own name of {@link #TCP_KEEPIDLE}, for messages. */
+    public static final String TCP_KEEPIDLE_NAME = OS.has("TCP_KEEPIDLE") || !OS.has("TCP_KEEPALIVE")
+            ? "TCP_KEEPIDLE" : "TCP_KEEPALIVE";
+    /** Seconds between keep-alive probes; -1 where the table lacks it. */
+    public static final int TCP_KEEPINTVL = OS.constantOr("TCP_KEEPINTVL", -1);
+    /** Unanswered keep-alive probes before the connection is dropped; -1 where the table lacks it. */
+    public static final int TCP_KEEPCNT = OS.constantOr("TCP_KEEPCNT", -1);
     /** An IPv6 socket accepts IPv6 only (no IPv4-mapped peers). */
     public static final int IPV6_V6ONLY = OS.constant("IPV6_V6ONLY");
 

@@ -8,6 +8,7 @@ import io.jselectors.internal.os.AbiTable.Kind;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -22,7 +23,7 @@ class AbiTablesTest {
 
     /** Facts a platform may lack; the bindings read them with a fallback. Everything else every profile has. */
     private static final Set<String> PLATFORM_SPECIFIC = Set.of("SOCK_NONBLOCK", "SOCK_CLOEXEC", "SO_NOSIGPIPE",
-            "sockaddr_in.sin_len", "sockaddr_in6.sin6_len", "sockaddr_un.sun_len", "kevent.ext");
+            "TCP_KEEPIDLE", "TCP_KEEPALIVE", "sockaddr_in.sin_len", "sockaddr_in6.sin6_len", "sockaddr_un.sun_len", "kevent.ext");
     /** What io.jselectors.fd uses, tabled for Linux only so far (its classes are unavailable elsewhere). */
     private static final Set<String> LINUX_FD_HEADERS =
             Set.of("sys/timerfd.h", "sys/inotify.h", "sys/signalfd.h", "signal.h", "termios.h");
@@ -76,6 +77,13 @@ class AbiTablesTest {
         Set<String> bsd = keys(Abi.of("freebsd-x86_64"), Set.of("kevent", "EV_", "EVFILT_", "NOTE_"));
         assertThat(mac).isEqualTo(linux);
         assertThat(bsd).isEqualTo(linux);
+        // The keep-alive idle time under each platform's own name: macOS calls it TCP_KEEPALIVE.
+        for (String p : List.of("linux-x86_64", "linux-aarch64", "freebsd-x86_64")) {
+            assertThat(Abi.of(p).has("TCP_KEEPIDLE")).as(p).isTrue();
+        }
+        for (String p : List.of("macos-x86_64", "macos-aarch64")) {
+            assertThat(Abi.of(p).has("TCP_KEEPALIVE") && !Abi.of(p).has("TCP_KEEPIDLE")).as(p).isTrue();
+        }
         assertThat(keys(Abi.of("linux-aarch64"), Set.of())).isEqualTo(keys(Abi.of("linux-x86_64"), Set.of()));
         assertThat(keys(Abi.of("macos-aarch64"), Set.of())).isEqualTo(keys(Abi.of("macos-x86_64"), Set.of()));
         Set<String> kqueue = keys(Abi.of("macos-x86_64"), Set.of()).stream()
