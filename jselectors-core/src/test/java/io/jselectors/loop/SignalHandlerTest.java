@@ -63,6 +63,19 @@ class SignalHandlerTest {
         }
     }
 
+    @Test
+    void aSignalThatArrivesWhileTheLoopDoesNotRunIsHandledWhenItRuns() throws Exception {
+        try (EventLoop loop = EventLoop.open()) {
+            CompletableFuture<Thread> got = new CompletableFuture<>();
+            loop.addSignalHandler("URG", () -> got.complete(Thread.currentThread()));
+            killSelf("URG");
+            Thread.sleep(200); // the JVM's dispatcher has queued it by now; nothing runs it yet
+            assertThat(got).isNotDone();
+            assertThat(Run.until(loop, got)).isSameAs(Thread.currentThread());
+            assertThat(loop.removeSignalHandler("URG")).isTrue();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"SEGV", "SIGQUIT", "USR2", "BUS", "PIPE", "KILL", "STOP", "NOPE"})
     void signalsTheJvmNeedsAreRefusedWithTheAllowedList(String name) throws Exception {
