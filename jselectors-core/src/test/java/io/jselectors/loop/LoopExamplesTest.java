@@ -1,5 +1,6 @@
 package io.jselectors.loop;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jselectors.internal.os.SpawnSys;
@@ -7,19 +8,21 @@ import io.jselectors.testsupport.GuideExamples;
 import org.junit.jupiter.api.Test;
 
 /**
- * The examples of docs/loop.md that are files in examples/, each run in a child JVM: SignalLoop takes SIGINT,
- * which would end this test JVM without its handler.
+ * The signal and subprocess examples of docs/loop.md, each run in a child JVM: SignalLoop takes SIGINT, which
+ * would end this test JVM without its handler.
  */
 class LoopExamplesTest {
     @Test
     void signalLoop() throws Exception {
-        GuideExamples.check("docs/loop.md", "SignalLoop",
-                "SIGINT on the loop thread: true\\nstill here, removing it: true\\nSEGV refused: true");
+        GuideExamples.assertShownVerbatim("docs/loop.md", "SignalLoop");
+        assertThat(GuideExamples.run("SignalLoop"))
+                .isEqualTo("SIGINT on the loop thread: true\nstill here, removing it: true\nSEGV refused: true\n");
     }
 
     @Test
     void shout() throws Exception {
+        GuideExamples.assertShownVerbatim("docs/loop.md", "Shout");
         assumeTrue(SpawnSys.isAvailable(), "posix_spawn is tabled for Linux only; this is " + System.getProperty("os.name"));
-        GuideExamples.check("docs/loop.md", "Shout", "stdout: HELLO, CHILD\\nstderr: done\\nexit status 3");
+        assertThat(GuideExamples.run("Shout")).isEqualTo("stdout: HELLO, CHILD\nstderr: done\nexit status 3\n");
     }
 }
