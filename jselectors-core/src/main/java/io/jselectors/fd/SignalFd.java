@@ -9,7 +9,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A Linux signalfd: signals arrive as readable data instead of running a handler. <b>Read the limits below
@@ -41,8 +40,7 @@ import java.util.Locale;
  * process-wide signals even while a handler runs.
  */
 public final class SignalFd extends FdResource {
-    private static final List<String> ALLOWED = List.of("HUP", "INT", "TERM", "USR1", "ALRM", "CHLD", "CONT", "TSTP",
-            "TTIN", "TTOU", "URG", "WINCH", "IO");
+    private static final List<String> ALLOWED = SignalSys.TAKEABLE;
 
     private final List<String> signals;
     private final Thread owner;
@@ -86,8 +84,7 @@ public final class SignalFd extends FdResource {
         List<String> canonical = new ArrayList<>();
         int[] numbers = new int[names.length];
         for (int i = 0; i < names.length; i++) {
-            String n = names[i].toUpperCase(Locale.ROOT);
-            n = n.startsWith("SIG") ? n.substring(3) : n;
+            String n = SignalSys.canonical(names[i]);
             if (!ALLOWED.contains(n)) {
                 throw new IllegalArgumentException("signal " + names[i] + " cannot be used with signalfd here: use one of "
                         + ALLOWED + " (the JVM needs the others itself)");
@@ -130,8 +127,7 @@ public final class SignalFd extends FdResource {
         if (!isAvailable()) {
             throw unavailable("signalfd", "EVFILT_SIGNAL");
         }
-        String n = name.toUpperCase(Locale.ROOT);
-        n = n.startsWith("SIG") ? n.substring(3) : n;
+        String n = SignalSys.canonical(name);
         if (!ALLOWED.contains(n)) {
             throw new IllegalArgumentException("signal " + name + " is not one of " + ALLOWED);
         }

@@ -760,6 +760,86 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
+    // ---- signals -------------------------------------------------------------------------------
+
+    /**
+     * Runs {@code callback} on the loop thread whenever the process receives {@code signal} (asyncio's
+     * {@code add_signal_handler}), replacing this loop's earlier callback for it. The signal's action is the
+     * process's: while the handler is installed the signal no longer does what it did before (for
+     * {@code INT}, {@code TERM} and {@code HUP}: the JVM's exit with shutdown hooks), until
+     * {@link #removeSignalHandler} or {@link #close()} restores it. Signals that arrive close together may
+     * come as one call. Loop thread (or any one thread while the loop does not run).
+     *
+     * @param signal   one of {@code HUP INT TERM USR1 ALRM CHLD CONT TSTP TTIN TTOU URG WINCH IO}, with or
+     *                 without {@code SIG}
+     * @param callback what to run; what it throws goes to the exception handler
+     * @throws IllegalArgumentException for a signal the JVM needs ({@code SEGV BUS FPE ILL TRAP QUIT PIPE XFSZ
+     *                                  USR2}), one that cannot be caught, an unknown name, or one the JVM
+     *                                  refuses (HUP, INT, TERM under {@code -Xrs}); the message lists the allowed
+     * @throws IllegalStateException    if another loop handles this signal (one handler per process), if called
+     *                                  from another thread while the loop runs, or after close
+     */
+    public void addSignalHandler(String signal, Runnable callback) {
+        scheduler.checkLoopThread();
+        SignalHandlers.add(this, signal, callback);
+    }
+
+    /**
+     * Removes this loop's handler for a signal and gives the signal back its earlier action.
+     *
+     * @param signal the signal's name
+     * @return true if this loop had a handler for it
+     * @throws IllegalArgumentException for a name {@link #addSignalHandler} refuses
+     * @throws IllegalStateException    if called from another thread while the loop runs, or after close
+     */
+    public boolean removeSignalHandler(String signal) {
+        scheduler.checkLoopThread();
+        return SignalHandlers.remove(this, signal);
+    }
+
+    // ---- subprocesses --------------------------------------------------------------------------
+
+    /**
+     * Starts a program with its standard descriptors connected as {@code options} say (asyncio's
+     * {@code subprocess_exec}): piped ones are served by this loop ({@link Subprocess#stdin()}, and
+     * {@link SubprocessProtocol#pipeDataReceived} for stdout and stderr), and its exit completes
+     * {@link Subprocess#exited()}. The child is started with {@code posix_spawnp} (the program is searched on
+     * {@code PATH} when it has no slash), gets an empty signal mask and no descriptor of this process beyond
+     * 0-2, and is reaped by the loop when it exits. Loop thread (or any one thread while the loop does not run).
+     *
+     * @param argv     the program and its arguments, e.g. {@code List.of("grep", "-c", "x")}
+     * @param protocol your code for the process
+     * @param options  the child's descriptors, environment and directory
+     * @return the running process
+     * @throws io.jselectors.ErrnoException  if it cannot start, naming the program: ENOENT (not found), EACCES
+     *                                       (not executable), ENOENT naming the directory, EMFILE, ...
+     * @throws IllegalArgumentException      for an empty argv or a NUL in an argument
+     * @throws UnsupportedOperationException where posix_spawn is not tabled (not Linux, so far)
+     * @throws IllegalStateException         if called from another thread while the loop runs, or after close
+     * @throws IOException                   if a pipe cannot be made
+     */
+    public Subprocess subprocessExec(List<String> argv, SubprocessProtocol protocol, SubprocessOptions options)
+            throws IOException {
+        Objects.requireNonNull(argv, "argv");
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(options, "options");
+        scheduler.checkLoopThread();
+        return SubprocessLauncher.start(this, argv, protocol, options);
+    }
+
+    /**
+     * Like {@link #subprocessExec(List, SubprocessProtocol, SubprocessOptions)} with
+     * {@link SubprocessOptions#DEFAULTS} (all three descriptors piped).
+     *
+     * @param argv     the program and its arguments
+     * @param protocol your code for the process
+     * @return the running process
+     * @throws IOException if it cannot start (see the other overload)
+     */
+    public Subprocess subprocessExec(List<String> argv, SubprocessProtocol protocol) throws IOException {
+        return subprocessExec(argv, protocol, SubprocessOptions.DEFAULTS);
+    }
+
     // ---- for transports ------------------------------------------------------------------------
 
     SliceCache readBuffer() {

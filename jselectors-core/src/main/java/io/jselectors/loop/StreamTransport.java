@@ -1,5 +1,6 @@
 package io.jselectors.loop;
 
+import io.jselectors.net.NativeStream;
 import io.jselectors.net.SocketOptions;
 import io.jselectors.net.StreamSocket;
 import java.io.IOException;
@@ -12,12 +13,16 @@ import java.util.function.Function;
 
 /**
  * The {@link Transport} of a connected {@link StreamSocket} (TCP or Unix), asyncio's
- * {@code _SelectorSocketTransport}. Reads land in the loop's one read buffer; unsent bytes wait in a
- * {@link WriteBuffer} held only while they exist. Loop thread only.
+ * {@code _SelectorSocketTransport}, or of one end of a pipe to a child process ({@link #pipeEnd}): the same
+ * state machine, with the reading or the writing side absent from the start. Reads land in the loop's one
+ * read buffer; unsent bytes wait in a {@link WriteBuffer} held only while they exist. Loop thread only.
  */
 final class StreamTransport implements Transport, LoopResource, Runnable {
     private final EventLoop loop;
-    private final StreamSocket socket;
+    /** The connected socket, or a pipe end (then shutdown and reset are plain closes, and there are no addresses). */
+    private final NativeStream socket;
+    /** A pipe's reading end: writes are refused for what they are. */
+    private final boolean readOnly;
     private final Protocol protocol;
     private final WriteBuffer pending;
     private final FdHandlers handlers;
@@ -64,11 +69,31 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
     private SocketAddress remote;
 
     StreamTransport(EventLoop loop, StreamSocket socket, Protocol protocol) {
+        this(loop, socket, protocol, false);
+    }
+
+    private StreamTransport(EventLoop loop, NativeStream socket, Protocol protocol, boolean readOnly) {
         this.loop = loop;
         this.socket = socket;
+        this.readOnly = readOnly;
         this.handlers = new FdHandlers(socket, true);
         this.protocol = Objects.requireNonNull(protocol, "protocol");
         this.pending = new WriteBuffer(loop.pool());
+    }
+
+    /**
+     * A transport for one end of a pipe (not yet started): a reading end never writes (its output is shut
+     * from the start), a writing end never reads (as if its end of stream had come). Closing the writing
+     * end, or {@code shutdownOutput()} on it, is the reader's end of stream.
+     */
+    static StreamTransport pipeEnd(EventLoop loop, NativeStream end, Protocol protocol, boolean reading) {
+        StreamTransport t = new StreamTransport(loop, end, protocol, reading);
+        if (reading) {
+            t.output = Output.SHUT;
+        } else {
+            t.eofReceived = true;
+        }
+        return t;
     }
 
     /**
@@ -91,7 +116,7 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
         new StreamTransport(loop, s, p).start();
     }
 
-    static void closeQuietly(StreamSocket s) {
+    static void closeQuietly(NativeStream s) {
         try {
             s.close();
         } catch (IOException e) {
@@ -108,7 +133,7 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
             protocolFailed("connectionMade", t);
             return;
         }
-        if (state == State.OPEN && !readingPaused) {
+        if (state == State.OPEN && !readingPaused && !eofReceived) {
             handlers.reader = this;
             updateInterest();
         }
@@ -334,6 +359,9 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
 
     /** @return true to go on writing; false to drop the bytes (the connection already failed) */
     private boolean acceptWrite() {
+        if (readOnly) {
+            throw new IllegalStateException("cannot write: this transport is the reading end of a pipe");
+        }
         if (output != Output.OPEN) {
             throw new IllegalStateException("cannot write: shutdownOutput() was called on this transport");
         }
@@ -452,13 +480,15 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
     }
 
     private void shutdownNow() {
-        try {
-            socket.shutdownOutput();
-        } catch (IOException | RuntimeException e) {
-            fail(e);
-            return;
+        if (socket instanceof StreamSocket s) {
+            try {
+                s.shutdownOutput();
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+                return;
+            }
         }
-        output = Output.SHUT;
+        output = Output.SHUT; // a pipe's writing end: the close that follows (nothing is read) is the EOF
         if (eofReceived) {
             startClosing(); // both directions are done
         }
@@ -566,8 +596,8 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
         pending.clear();
         loop.untrack(this);
         try {
-            if (resetNow) {
-                socket.abort();
+            if (resetNow && socket instanceof StreamSocket s) {
+                s.abort();
             } else {
                 socket.close();
             }
@@ -611,9 +641,9 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
 
     @Override
     public SocketAddress localAddress() {
-        if (local == null && socket.isOpen()) {
+        if (local == null && socket.isOpen() && socket instanceof StreamSocket s) {
             try {
-                local = socket.localAddress();
+                local = s.localAddress();
             } catch (IOException e) {
                 return null;
             }
@@ -623,9 +653,9 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
 
     @Override
     public SocketAddress remoteAddress() {
-        if (remote == null && socket.isOpen()) {
+        if (remote == null && socket.isOpen() && socket instanceof StreamSocket s) {
             try {
-                remote = socket.remoteAddress();
+                remote = s.remoteAddress();
             } catch (IOException e) {
                 return null;
             }
@@ -641,13 +671,21 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
     @Override
     public SocketOptions socketOptions() throws IOException {
         checkThread();
-        return socket.options();
+        return streamSocket("socket options").options();
     }
 
     @Override
     public void setSocketOptions(SocketOptions options) throws IOException {
         checkThread();
-        socket.setOptions(Objects.requireNonNull(options, "options"));
+        streamSocket("socket options").setOptions(Objects.requireNonNull(options, "options"));
+    }
+
+    /** @return the socket of a socket transport; a child process's pipe has none */
+    private StreamSocket streamSocket(String what) {
+        if (socket instanceof StreamSocket s) {
+            return s;
+        }
+        throw new UnsupportedOperationException(what + ": this transport is a pipe of a child process, not a socket");
     }
 
     private void checkThread() {

@@ -48,7 +48,10 @@ final class LinuxTables {
                         "posix_openpt", "grantpt", "unlockpt",
                         // io.jselectors.fd
                         "timerfd_create", "timerfd_settime", "timerfd_gettime", "inotify_init1", "inotify_add_watch",
-                        "inotify_rm_watch", "signalfd", "pidfd_open", "ptsname_r", "cfmakeraw")
+                        "inotify_rm_watch", "signalfd", "pidfd_open", "ptsname_r", "cfmakeraw",
+                        // io.jselectors.loop's subprocesses (glibc 2.34 for closefrom, 2.29 for chdir)
+                        "posix_spawnp", "posix_spawn_file_actions_addclosefrom_np",
+                        "posix_spawn_file_actions_addchdir_np")
                 .header("errno.h", "linux include/uapi/asm-generic/errno-base.h, errno.h")
                 .constant("EPERM", 1)
                 .constant("ENOENT", 2)
@@ -247,6 +250,7 @@ final class LinuxTables {
                 .constant("SIGHUP", 1)
                 .constant("SIGINT", 2)
                 .constant("SIGQUIT", 3)
+                .constant("SIGKILL", 9)
                 .constant("SIGUSR1", 10)
                 .constant("SIGUSR2", 12)
                 .constant("SIGPIPE", 13)
@@ -260,6 +264,12 @@ final class LinuxTables {
                 .constant("SIGURG", 23)
                 .constant("SIGWINCH", 28)
                 .constant("SIGIO", 29)
+                .header("spawn.h", "glibc posix/spawn.h")
+                .sizeOf("posix_spawn_file_actions_t", 80)
+                .sizeOf("posix_spawnattr_t", 336)
+                .constant("POSIX_SPAWN_SETSIGMASK", 0x08)
+                .header("sys/wait.h", "glibc bits/waitflags.h")
+                .constant("WNOHANG", 1)
                 .header("termios.h", "glibc sysdeps/unix/sysv/linux/bits/termios-struct.h, bits/termios-tcflow.h")
                 .constant("TCSANOW", 0)
                 .sizeOf("termios", 60);

@@ -7,6 +7,8 @@ import io.jselectors.ErrnoException;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -41,8 +43,26 @@ public final class SignalSys {
             SSI_STATUS = OS.offsetOfOr("signalfd_siginfo.ssi_status", 40),
             SSI_INT = OS.offsetOfOr("signalfd_siginfo.ssi_int", 44);
     /** Signal numbers by name, without the {@code SIG} prefix: those of the table (the JVM's own excluded). */
-    public static final Map<String, Integer> SIGNALS = signals("HUP", "INT", "QUIT", "USR1", "ALRM", "TERM", "CHLD",
+    public static final Map<String, Integer> SIGNALS = signals("HUP", "INT", "QUIT", "KILL", "USR1", "ALRM", "TERM", "CHLD",
             "CONT", "TSTP", "TTIN", "TTOU", "URG", "WINCH", "IO");
+
+    /**
+     * The signals a Java program may take for itself (signalfd, the event loop's signal handlers): not those
+     * HotSpot needs ({@code SEGV BUS FPE ILL TRAP QUIT PIPE XFSZ USR2}), nor {@code KILL}/{@code STOP}.
+     */
+    public static final List<String> TAKEABLE = List.of("HUP", "INT", "TERM", "USR1", "ALRM", "CHLD", "CONT", "TSTP",
+            "TTIN", "TTOU", "URG", "WINCH", "IO");
+
+    /**
+     * A signal's name as the lists here spell it.
+     *
+     * @param name {@code "USR1"}, {@code "SIGUSR1"}, {@code "sigusr1"}, ...
+     * @return the upper-case name without {@code SIG}
+     */
+    public static String canonical(String name) {
+        String n = name.toUpperCase(Locale.ROOT);
+        return n.startsWith("SIG") ? n.substring(3) : n;
+    }
 
     private static final FunctionDescriptor INT_OF_SET = FunctionDescriptor.of(C_INT, C_POINTER);
     private static final FunctionDescriptor INT_OF_SET_INT = FunctionDescriptor.of(C_INT, C_POINTER, C_INT);

@@ -24,9 +24,9 @@ class AbiTablesTest {
     /** Facts a platform may lack; the bindings read them with a fallback. Everything else every profile has. */
     private static final Set<String> PLATFORM_SPECIFIC = Set.of("SOCK_NONBLOCK", "SOCK_CLOEXEC", "SO_NOSIGPIPE",
             "TCP_KEEPIDLE", "TCP_KEEPALIVE", "sockaddr_in.sin_len", "sockaddr_in6.sin6_len", "sockaddr_un.sun_len", "kevent.ext");
-    /** What io.jselectors.fd uses, tabled for Linux only so far (its classes are unavailable elsewhere). */
+    /** What io.jselectors.fd and the loop's subprocesses use, tabled for Linux only so far (unavailable elsewhere). */
     private static final Set<String> LINUX_FD_HEADERS =
-            Set.of("sys/timerfd.h", "sys/inotify.h", "sys/signalfd.h", "signal.h", "termios.h");
+            Set.of("sys/timerfd.h", "sys/inotify.h", "sys/signalfd.h", "signal.h", "termios.h", "spawn.h", "sys/wait.h");
     private static final Set<String> LINUX_FD_FACTS = Set.of("ESRCH", "ENOSPC", "O_RDWR", "O_NOCTTY");
 
     @Test

@@ -14,7 +14,7 @@ public final class LoadBindings {
     public static void main(String[] args) throws Exception {
         List<String> classes = List.of("Native", "Errno", "Fcntl", "Unistd", "Poll", "Select", "Epoll", "EventFd", "Uio",
                 "Sockets", "SockAddr", "Pty",
-                "TimerFdSys", "InotifySys", "SignalSys", "PidFdSys", "PtySys");
+                "TimerFdSys", "InotifySys", "SignalSys", "PidFdSys", "PtySys", "SpawnSys");
         for (String c : classes) {
             Class.forName("io.jselectors.internal.os." + c, true, LoadBindings.class.getClassLoader());
         }
