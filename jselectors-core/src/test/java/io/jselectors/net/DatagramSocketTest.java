@@ -53,6 +53,29 @@ class DatagramSocketTest {
     }
 
     @Test
+    void theGuideExampleWorks() throws Exception {
+        // docs/net.md "Datagrams (UDP)", kept in step by hand; the wait for the datagram is added.
+        try (Arena arena = Arena.ofConfined();
+             DatagramSocket server = DatagramSocket.bind(new InetSocketAddress("127.0.0.1", 0));
+             DatagramSocket client = DatagramSocket.open(java.net.StandardProtocolFamily.INET)) {
+            client.connect(server.localAddress());
+            assertThat(client.send(MemorySegment.ofArray("ping".getBytes(StandardCharsets.UTF_8)))).isTrue();
+            MemorySegment buf = arena.allocate(1500);
+            int n = server.receive(buf);
+            for (int i = 0; i < 5000 && n == DatagramSocket.NO_DATAGRAM; i++) {
+                Thread.sleep(1);
+                n = server.receive(buf);
+            }
+            SocketAddress from = server.sender();
+            boolean cut = server.truncated();
+            assertThat(n).isEqualTo(4);
+            assertThat(buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE)).isEqualTo(bytes("ping"));
+            assertThat(from).isEqualTo(client.localAddress());
+            assertThat(cut).isFalse();
+        }
+    }
+
+    @Test
     void ipv4RoundTripNamesTheSender() throws Exception {
         try (DatagramSocket a = DatagramSocket.bind(V4); DatagramSocket b = DatagramSocket.bind(V4)) {
             assertThat(a.sendTo(MemorySegment.ofArray(bytes("ping")), b.localAddress())).isTrue();
