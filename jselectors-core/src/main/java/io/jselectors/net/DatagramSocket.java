@@ -69,11 +69,14 @@ public final class DatagramSocket implements Selectable, Closeable {
     private SocketAddress remote;
     /** The last receive's sender, reused while the next sender's bytes are the same; null before or unnamed. */
     private final SenderCache senders = new SenderCache();
+    /** The C form of the last target sent to. */
+    private final TargetCache targets;
     private boolean truncated;
 
     private DatagramSocket(int fd, int family) {
         this.fd = fd;
         this.family = family;
+        this.targets = new TargetCache(family);
     }
 
     /**
@@ -243,7 +246,7 @@ public final class DatagramSocket implements Selectable, Closeable {
         int fd = liveFd("sendTo");
         requireInet("sendTo");
         Scratch scratch = Scratch.get();
-        int len = SockAddr.encodeFor(family, Objects.requireNonNull(target, "target"), scratch.addr);
+        int len = targets.encode(Objects.requireNonNull(target, "target"), scratch.addr);
         return transmit(fd, datagram, scratch.addr, len);
     }
 
@@ -256,7 +259,7 @@ public final class DatagramSocket implements Selectable, Closeable {
      */
     public void checkTarget(SocketAddress target) {
         requireInet("sendTo");
-        SockAddr.encodeFor(family, Objects.requireNonNull(target, "target"), Scratch.get().addr);
+        targets.encode(Objects.requireNonNull(target, "target"), Scratch.get().addr);
     }
 
     private boolean transmit(int fd, MemorySegment datagram, MemorySegment addr, int addrLen) throws IOException {

@@ -47,6 +47,11 @@ class SteadyStateAllocationTest {
         ALLOCATED = allocated;
     }
 
+    /** @return whether this JVM counts a thread's allocated bytes */
+    static boolean canCount() {
+        return ALLOCATED != null;
+    }
+
     static long allocatedBytes() {
         try {
             return (long) ALLOCATED.invoke(THREADS);
@@ -147,7 +152,7 @@ class SteadyStateAllocationTest {
     }
 
     /** Runs {@link AllocProbe} in a fresh JVM and returns the bytes it allocated per round trip. */
-    private static double probe(List<String> cmd, String backend) throws Exception {
+    static double probe(List<String> cmd, String backend) throws Exception {
         Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .start();

@@ -209,6 +209,25 @@ class DatagramSocketTest {
     }
 
     @Test
+    void sendingToSeveralTargetsInTurnReachesEachOne() throws Exception {
+        try (DatagramSocket a = DatagramSocket.bind(V4); DatagramSocket b = DatagramSocket.bind(V4);
+                DatagramSocket c = DatagramSocket.bind(V4)) {
+            SocketAddress toB = b.localAddress();
+            SocketAddress toC = c.localAddress();
+            for (int i = 0; i < 3; i++) {
+                a.sendTo(MemorySegment.ofArray(bytes("b" + i)), toB);
+                a.sendTo(MemorySegment.ofArray(bytes("c" + i)), toC);
+                a.sendTo(MemorySegment.ofArray(bytes("c" + i + "'")), toC); // same object twice: the cached form
+            }
+            for (int i = 0; i < 3; i++) {
+                assertThat(receive(b, 10)).isEqualTo(bytes("b" + i));
+                assertThat(receive(c, 10)).isEqualTo(bytes("c" + i));
+                assertThat(receive(c, 10)).isEqualTo(bytes("c" + i + "'"));
+            }
+        }
+    }
+
+    @Test
     void disconnectLetsTheSocketSendToAnyoneAgain() throws Exception {
         try (DatagramSocket a = DatagramSocket.bind(V4); DatagramSocket b = DatagramSocket.bind(V4);
                 DatagramSocket c = DatagramSocket.bind(V4)) {
