@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The loop's datagram endpoints: round trips, truncation, ICMP errors, the send queue, closing. */
 class DatagramEndpointTest {
@@ -83,9 +85,9 @@ class DatagramEndpointTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void roundTrip(InetSocketAddress any) throws Exception {
+    private static void roundTrip(String backend, InetSocketAddress any) throws Exception {
         int fds = FdCount.now();
-        try (EventLoop loop = EventLoop.open()) {
+        try (EventLoop loop = Backends.loop(backend)) {
             Echo server = new Echo();
             DatagramTransport st = loop.createDatagramEndpoint(any, null, () -> server);
             Rec client = new Rec();
@@ -108,9 +110,10 @@ class DatagramEndpointTest {
         assertThat(FdCount.now()).isEqualTo(fds);
     }
 
-    @Test
-    void ipv4RoundTripWithTheSendersAddress() throws Exception {
-        roundTrip(V4);
+    @ParameterizedTest
+    @MethodSource("io.jselectors.loop.EventLoopTest#backends")
+    void ipv4RoundTripWithTheSendersAddress(String backend) throws Exception {
+        roundTrip(backend, V4);
     }
 
     @Test
@@ -124,7 +127,7 @@ class DatagramEndpointTest {
             System.out.println(reason);
         }
         Assumptions.assumeTrue(reason == null, reason);
-        roundTrip(v6);
+        roundTrip("epoll", v6);
     }
 
     @Test
@@ -143,16 +146,27 @@ class DatagramEndpointTest {
         }
     }
 
-    @Test
-    void aConnectedEndpointGetsEconnrefusedThroughErrorReceivedAndStaysOpen() throws Exception {
+    @ParameterizedTest
+    @MethodSource("io.jselectors.loop.EventLoopTest#backends")
+    void aConnectedEndpointGetsEconnrefusedThroughErrorReceivedAndStaysOpen(String backend) throws Exception {
         InetSocketAddress gone;
         try (DatagramSocket s = DatagramSocket.bind(V4)) {
             gone = (InetSocketAddress) s.localAddress();
         }
-        try (EventLoop loop = EventLoop.open()) {
+        try (EventLoop loop = Backends.loop(backend)) {
             Rec client = new Rec();
             DatagramTransport ct = loop.createDatagramEndpoint(null, gone, () -> client);
             ct.send(bytes("anyone?"));
+            if (Backends.consumesSocketErrors(backend)) {
+                // libkqueue divergence: it reads (and so clears) the socket's pending ECONNREFUSED with
+                // getsockopt(SO_ERROR) to report EV_EOF, so recvmsg never sees it. The endpoint must
+                // simply go on.
+                System.out.println("ECONNREFUSED on kqueue: libkqueue consumes the socket error; checking only"
+                        + " that the endpoint stays open");
+                Run.forAbout(loop, Duration.ofMillis(200));
+                assertThat(ct.isClosing()).isFalse();
+                return;
+            }
             Run.until(loop, () -> !client.errors.isEmpty(), Duration.ofSeconds(5));
             IOException e = client.errors.get(0);
             assertThat(e).isInstanceOf(ErrnoException.class).hasMessageContaining("ECONNREFUSED")
@@ -174,10 +188,12 @@ class DatagramEndpointTest {
         return b;
     }
 
-    @Test
-    void theSendQueuePausesAtHighWaterResumesAtLowAndKeepsDatagramsWholeAndInOrder() throws Exception {
+    @ParameterizedTest
+    @MethodSource("io.jselectors.loop.EventLoopTest#backends")
+    void theSendQueuePausesAtHighWaterResumesAtLowAndKeepsDatagramsWholeAndInOrder(String backend) throws Exception {
+        EventLoop opened = Backends.loop(backend); // first: a skipped backend leaves no pair open
         DatagramSocket[] pair = pair();
-        try (EventLoop loop = EventLoop.open(); DatagramSocket peer = pair[1]) {
+        try (EventLoop loop = opened; DatagramSocket peer = pair[1]) {
             Rec rec = new Rec();
             DatagramTransport t = loop.createDatagramEndpoint(pair[0], () -> rec, DatagramOptions.DEFAULTS);
             t.setWriteBufferLimits(8 * 1024, 2 * 1024);
