@@ -104,7 +104,7 @@ public final class DatagramSocket implements Selectable, Closeable {
      *              {@link #localAddress()}); a wildcard {@code ::} also takes IPv4 on Linux
      * @return the socket
      * @throws IllegalArgumentException for another address type or an unresolved host
-     * @throws ErrnoException           e.g. {@code "bind(127.0.0.1:5353): EADDRINUSE (...; another socket is
+     * @throws ErrnoException           e.g. {@code "bind(127.0.0.1:5353, fd=7): EADDRINUSE (...; another socket is
      *                                  bound to that address and port: ...)"}
      */
     public static DatagramSocket bind(SocketAddress local) throws IOException {
