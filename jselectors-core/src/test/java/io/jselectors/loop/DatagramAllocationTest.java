@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class DatagramAllocationTest {
     @Test
     void udpEchoRoundTripsAllocateNothing() throws Exception {
-        boolean countable = SteadyStateAllocationTest.canCount();
+        boolean countable = SteadyStateAllocationTest.canCountAllocations();
         if (!countable) {
             System.out.println("datagram allocation test skipped: this JVM cannot count a thread's allocated bytes");
         }

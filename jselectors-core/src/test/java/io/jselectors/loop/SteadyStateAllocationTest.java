@@ -47,8 +47,8 @@ class SteadyStateAllocationTest {
         ALLOCATED = allocated;
     }
 
-    /** @return whether this JVM counts a thread's allocated bytes */
-    static boolean canCount() {
+    /** @return whether {@link #allocatedBytes()} works in this JVM */
+    static boolean canCountAllocations() {
         return ALLOCATED != null;
     }
 
