@@ -2,6 +2,7 @@ package io.jselectors.loop;
 
 import io.jselectors.Selectable;
 import io.jselectors.Selector;
+import io.jselectors.net.DatagramSocket;
 import io.jselectors.net.StreamSocket;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -838,6 +839,83 @@ public final class EventLoop implements Executor, AutoCloseable {
      */
     public Subprocess subprocessExec(List<String> argv, SubprocessProtocol protocol) throws IOException {
         return subprocessExec(argv, protocol, SubprocessOptions.DEFAULTS);
+    }
+
+    // ---- datagrams -----------------------------------------------------------------------------
+
+    /**
+     * Opens a UDP endpoint (asyncio's {@code create_datagram_endpoint}): binds to {@code local}, connects to
+     * {@code remote} when given, makes the protocol, calls its {@code connectionMade} and starts receiving,
+     * all before returning. Loop thread only (or while the loop does not run). See {@link DatagramTransport}
+     * and the "UDP" section of {@code docs/loop.md}.
+     *
+     * @param local   the address to bind (port 0 for any free port), or null to let the system pick one
+     *                of {@code remote}'s family
+     * @param remote  the peer to connect to, or null for an endpoint that sends to and receives from anyone
+     * @param factory makes the protocol, on this thread; what it throws is thrown here (the socket is closed)
+     * @param options the maximum datagram size, send queue limit and broadcast
+     * @return the endpoint
+     * @throws IOException                if the socket cannot be bound or connected (EADDRINUSE, ...)
+     * @throws IllegalArgumentException   if both addresses are null, or one is not a resolved
+     *                                    {@link java.net.InetSocketAddress}
+     * @throws IllegalStateException      if called from another thread while the loop runs
+     * @throws RejectedExecutionException if the loop is closed
+     */
+    public DatagramTransport createDatagramEndpoint(SocketAddress local, SocketAddress remote,
+            Supplier<? extends DatagramProtocol> factory, DatagramOptions options) throws IOException {
+        Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(options, "options");
+        checkOpenOnLoopThread();
+        return DatagramEndpoint.start(this, DatagramSockets.open(local, remote, options), factory, options);
+    }
+
+    /**
+     * Like {@link #createDatagramEndpoint(SocketAddress, SocketAddress, Supplier, DatagramOptions)} with
+     * {@link DatagramOptions#DEFAULTS}.
+     *
+     * @param local   the address to bind, or null
+     * @param remote  the peer to connect to, or null
+     * @param factory makes the protocol
+     * @return the endpoint
+     * @throws IOException if the socket cannot be bound or connected
+     */
+    public DatagramTransport createDatagramEndpoint(SocketAddress local, SocketAddress remote,
+            Supplier<? extends DatagramProtocol> factory) throws IOException {
+        return createDatagramEndpoint(local, remote, factory, DatagramOptions.DEFAULTS);
+    }
+
+    /**
+     * Serves a datagram socket you opened (asyncio's {@code sock=} argument), e.g. an end of
+     * {@link DatagramSocket#pair()}: the loop owns it from this call on and closes it with the endpoint.
+     * As {@link #createDatagramEndpoint(SocketAddress, SocketAddress, Supplier, DatagramOptions)} otherwise
+     * ({@code options.broadcast()} is applied here too).
+     *
+     * @param socket  an open datagram socket
+     * @param factory makes the protocol
+     * @param options the maximum datagram size, send queue limit and broadcast
+     * @return the endpoint
+     * @throws IOException if setting broadcast fails (the socket is closed)
+     */
+    public DatagramTransport createDatagramEndpoint(DatagramSocket socket,
+            Supplier<? extends DatagramProtocol> factory, DatagramOptions options) throws IOException {
+        Objects.requireNonNull(socket, "socket");
+        Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(options, "options");
+        try {
+            checkOpenOnLoopThread();
+            DatagramSockets.applyOptions(socket, options);
+        } catch (IOException | RuntimeException e) {
+            DatagramEndpoint.closeQuietly(socket);
+            throw e;
+        }
+        return DatagramEndpoint.start(this, socket, factory, options);
+    }
+
+    private void checkOpenOnLoopThread() {
+        if (isClosed()) {
+            throw new RejectedExecutionException("the event loop is closed; no endpoint was created");
+        }
+        scheduler.checkLoopThread();
     }
 
     // ---- for transports ------------------------------------------------------------------------

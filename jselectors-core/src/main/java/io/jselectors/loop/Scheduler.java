@@ -227,11 +227,22 @@ final class Scheduler {
      * dropped, or abandoned if it is a {@link StartTask}.
      */
     void onLoop(Runnable task) {
-        if (mayRunHere()) {
+        Thread t = thread;
+        if (t == Thread.currentThread()) {
             task.run();
-        } else {
-            handOver(task);
+            return;
         }
+        if (t == null) {
+            // Not running: run it here, holding the state lock, so that a run() starting on another thread
+            // meanwhile waits for it instead of selecting while this thread changes the selector.
+            synchronized (stateLock) {
+                if (thread == null) {
+                    task.run();
+                    return;
+                }
+            }
+        }
+        handOver(task);
     }
 
     /**

@@ -247,7 +247,7 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
      * Refuses memory the caller cannot use, with the JDK's own exceptions, before anything is sent: the
      * connection stays as it was.
      */
-    private static void checkUsable(MemorySegment s) {
+    static void checkUsable(MemorySegment s) {
         if (!s.scope().isAlive()) {
             throw new IllegalStateException("cannot write: the segment's arena is closed; nothing was written");
         }

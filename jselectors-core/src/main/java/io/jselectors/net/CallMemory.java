@@ -2,6 +2,7 @@ package io.jselectors.net;
 
 import io.jselectors.ErrnoException;
 import io.jselectors.internal.os.HeldCall;
+import io.jselectors.internal.os.SockAddr;
 import io.jselectors.internal.os.Sockets;
 import io.jselectors.internal.os.Uio;
 import io.jselectors.internal.os.Unistd;
@@ -15,8 +16,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The native memory one read or write needs besides the caller's own, for the length of that call: a
- * staging buffer for heap bytes, the iovecs and {@code msghdr} of a gathering write, and the segments
- * that write holds alive. It also puts a gathering write together ({@link #addNative}, {@link #addHeap},
+ * staging buffer for heap bytes, the iovecs and {@code msghdr} of a gathering write, the segments
+ * that write holds alive, and the {@code msghdr}, iovec and sender address of a datagram receive
+ * ({@link #receive}), which lands in the staging buffer. It also puts a gathering write together ({@link #addNative}, {@link #addHeap},
  * {@link #gather}).
  *
  * <p>Taken with {@link #take()} and given back with {@link #release()} by the same call, from a pool
@@ -34,8 +36,10 @@ final class CallMemory {
     static final int POOLED = Math.min(64, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
 
     private static final long IOV_BYTES = Uio.IOVEC_SIZE * Uio.IOV_MAX;
-    /** Native bytes of one set: staging, iovecs, msghdr. */
-    static final long SET_SIZE = STAGING_SIZE + IOV_BYTES + Sockets.MSGHDR.byteSize();
+    /** The msghdr, one iovec and the sender's sockaddr_storage of a datagram receive. */
+    private static final long RECV_BYTES = Sockets.MSGHDR.byteSize() + Uio.IOVEC_SIZE + SockAddr.STORAGE_SIZE;
+    /** Native bytes of one set: staging, iovecs, msghdr, and what a datagram receive needs. */
+    static final long SET_SIZE = STAGING_SIZE + IOV_BYTES + Sockets.MSGHDR.byteSize() + RECV_BYTES;
     /** The most bytes one gathering write sends, so that the total fits an ssize_t on any system. */
     private static final long MAX_GATHER = 1L << 30;
 
@@ -48,6 +52,10 @@ final class CallMemory {
     private final MemorySegment staging;
     private final MemorySegment iov;
     private final MemorySegment msghdr;
+    /** {@link #receive}'s own msghdr (its name and one iovec point into this set), and the sender's address. */
+    private final MemorySegment recvHeader;
+    private final MemorySegment recvIov;
+    private final MemorySegment recvName;
     /** The segments the gathering write in progress points into, then padded arrays by size class. */
     private final MemorySegment[] held = new MemorySegment[HeldCall.MAX_HELD];
     private final MemorySegment[][] heldByClass = {new MemorySegment[2], new MemorySegment[8], new MemorySegment[HeldCall.MAX_HELD]};
@@ -67,6 +75,14 @@ final class CallMemory {
         iov = all.asSlice(STAGING_SIZE, IOV_BYTES);
         msghdr = all.asSlice(STAGING_SIZE + IOV_BYTES, Sockets.MSGHDR.byteSize());
         msghdr.set(ValueLayout.ADDRESS, Sockets.MSG_IOV_OFFSET, iov);
+        long at = STAGING_SIZE + IOV_BYTES + Sockets.MSGHDR.byteSize();
+        recvHeader = all.asSlice(at, Sockets.MSGHDR.byteSize());
+        recvIov = all.asSlice(at + Sockets.MSGHDR.byteSize(), Uio.IOVEC_SIZE);
+        recvName = all.asSlice(at + Sockets.MSGHDR.byteSize() + Uio.IOVEC_SIZE, SockAddr.STORAGE_SIZE);
+        recvHeader.set(ValueLayout.ADDRESS, Sockets.MSG_NAME_OFFSET, recvName);
+        recvHeader.set(ValueLayout.ADDRESS, Sockets.MSG_IOV_OFFSET, recvIov);
+        Sockets.setMsgIovlen(recvHeader, 1);
+        recvIov.set(ValueLayout.JAVA_LONG, Uio.IOV_BASE_OFFSET, staging.address());
         for (MemorySegment[] a : heldByClass) {
             Arrays.fill(a, MemorySegment.NULL);
         }
@@ -168,6 +184,43 @@ final class CallMemory {
         }
         putIov(dst.address(), len);
         return len == size && !full();
+    }
+
+    /**
+     * Receives one datagram into the staging buffer with {@code recvmsg}: the bytes are then
+     * {@code staging()[0, n)}, the sender's address {@link #receivedName()}, and {@link #receivedFlags()}
+     * holds {@link Sockets#MSG_TRUNC} if the datagram was longer than {@code max}. Every address the
+     * msghdr holds points into this set, which the caller holds for the call: no bare address escapes
+     * a segment's lifetime.
+     *
+     * @param fd  the socket
+     * @param max the most bytes to take, 0 to {@link #STAGING_SIZE}
+     * @return the count received, or {@link Unistd#WOULD_BLOCK}
+     * @throws ErrnoException on ECONNREFUSED (an ICMP error on a connected socket), ...
+     */
+    long receive(int fd, long max) throws ErrnoException {
+        if (max < 0 || max > STAGING_SIZE) {
+            throw new IllegalArgumentException("a datagram receive takes 0 to " + STAGING_SIZE + " bytes, not " + max);
+        }
+        recvIov.set(ValueLayout.JAVA_LONG, Uio.IOV_LEN_OFFSET, max);
+        recvHeader.set(ValueLayout.JAVA_INT, Sockets.MSG_NAMELEN_OFFSET, SockAddr.STORAGE_SIZE);
+        recvHeader.set(ValueLayout.JAVA_INT, Sockets.MSG_FLAGS_OFFSET, 0);
+        return Sockets.recvmsg(fd, recvHeader, 0);
+    }
+
+    /** @return the sender's address of the last {@link #receive}, {@link #receivedNameLength()} bytes of it */
+    MemorySegment receivedName() {
+        return recvName;
+    }
+
+    /** @return the length of the sender's address the kernel wrote; 0 when it gave none (an unnamed Unix peer) */
+    int receivedNameLength() {
+        return Math.min(recvHeader.get(ValueLayout.JAVA_INT, Sockets.MSG_NAMELEN_OFFSET), SockAddr.STORAGE_SIZE);
+    }
+
+    /** @return the {@code msg_flags} of the last {@link #receive} */
+    int receivedFlags() {
+        return recvHeader.get(ValueLayout.JAVA_INT, Sockets.MSG_FLAGS_OFFSET);
     }
 
     /** @return true when no further source may be added */

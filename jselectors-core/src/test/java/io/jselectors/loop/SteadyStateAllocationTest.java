@@ -152,7 +152,7 @@ class SteadyStateAllocationTest {
     }
 
     /** Runs {@link AllocProbe} in a fresh JVM and returns the bytes it allocated per round trip. */
-    private static double probe(List<String> cmd, String backend) throws Exception {
+    static double probe(List<String> cmd, String backend) throws Exception {
         Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .start();

@@ -87,6 +87,7 @@ final class SharedFacts {
                 .constant("EINPROGRESS", 36)
                 .constant("EALREADY", 37)
                 .constant("ENOTSOCK", 38)
+                .constant("EMSGSIZE", 40)
                 .constant("ENOPROTOOPT", 42)
                 .constant("EAFNOSUPPORT", 47)
                 .constant("EADDRINUSE", 48)
@@ -123,13 +124,15 @@ final class SharedFacts {
      * MSG_NOSIGNAL}, the {@code SOCK_} flags).
      */
     static void bsdSocket(Builder b) {
-        b.constant("AF_UNIX", 1)
+        b.constant("AF_UNSPEC", 0)
+                .constant("AF_UNIX", 1)
                 .constant("AF_INET", 2)
                 .constant("SOCK_STREAM", 1)
                 .constant("SOCK_DGRAM", 2)
                 .constant("SOL_SOCKET", 0xffff)
                 .constant("SO_REUSEADDR", 0x4)
                 .constant("SO_KEEPALIVE", 0x8)
+                .constant("SO_BROADCAST", 0x20)
                 .constant("SO_LINGER", 0x80)
                 .constant("SO_REUSEPORT", 0x200)
                 .constant("SO_SNDBUF", 0x1001)
@@ -138,6 +141,7 @@ final class SharedFacts {
                 .constant("SHUT_RD", 0)
                 .constant("SHUT_WR", 1)
                 .constant("SHUT_RDWR", 2)
+                .constant("MSG_TRUNC", 0x10)
                 .constant("MSG_DONTWAIT", 0x80)
                 .sizeOf("socklen_t", 4)
                 .sizeOf("sa_family_t", 1)

@@ -157,12 +157,69 @@ public final class SockAddr {
      * @throws IllegalArgumentException for an unsupported address or a Unix path too long for sun_path
      */
     public static int encode(Layout layout, SocketAddress address, MemorySegment out) {
-        int family = family(layout, address);
+        return encode(layout, address, out, false);
+    }
+
+    /**
+     * Writes an address for a socket of a given family: for an IPv6 socket an IPv4 address becomes its
+     * IPv4-mapped IPv6 form {@code ::ffff:a.b.c.d} (Java turns every mapped address it reads into an
+     * {@link Inet4Address}, so a dual-stack socket's peers come back as IPv4 and must be sent to as mapped).
+     *
+     * @param socketFamily the socket's family
+     * @param address      the address
+     * @param out          at least {@link #STORAGE_SIZE} bytes; cleared first
+     * @return the length to pass as {@code socklen_t}
+     * @throws IllegalArgumentException for an unsupported address, or an IPv6 address for an IPv4 socket
+     */
+    public static int encodeFor(int socketFamily, SocketAddress address, MemorySegment out) {
+        int family = family(address);
+        if (family == socketFamily) {
+            return encode(CURRENT, address, out, false);
+        }
+        if (socketFamily == CURRENT.afInet6() && family == CURRENT.afInet()) {
+            return encode(CURRENT, address, out, true);
+        }
+        throw new IllegalArgumentException("cannot use " + address + " with a socket of address family "
+                + socketFamily + ": an IPv4 socket reaches IPv4 addresses only (open an IPv6 socket for both)");
+    }
+
+    /**
+     * Writes an {@code AF_UNSPEC} address the size of a socket family's own, for connect() to dissolve a
+     * datagram socket's association.
+     *
+     * @param socketFamily the socket's family
+     * @param out          at least {@link #STORAGE_SIZE} bytes; cleared first
+     * @return the length to pass as {@code socklen_t}
+     */
+    public static int encodeUnspec(int socketFamily, MemorySegment out) {
+        MemorySegment s = out.asSlice(0, STORAGE_SIZE);
+        s.fill((byte) 0);
+        int len = socketFamily == CURRENT.afInet6() ? IN6_SIZE : IN_SIZE;
+        if (CURRENT.familySize() == 1) {
+            s.set(ValueLayout.JAVA_BYTE, CURRENT.familyOffset(), (byte) Sockets.AF_UNSPEC);
+        } else {
+            s.set(U16_HOST, CURRENT.familyOffset(), (short) Sockets.AF_UNSPEC);
+        }
+        if (CURRENT.lenOffset() >= 0) {
+            s.set(ValueLayout.JAVA_BYTE, CURRENT.lenOffset(), (byte) len);
+        }
+        return len;
+    }
+
+    private static int encode(Layout layout, SocketAddress address, MemorySegment out, boolean mapV4) {
+        int family = mapV4 ? layout.afInet6() : family(layout, address);
         MemorySegment s = out.asSlice(0, layout.storageSize());
         s.fill((byte) 0);
         int len;
         if (address instanceof InetSocketAddress inet) {
             byte[] ip = inet.getAddress().getAddress();
+            if (mapV4) {
+                byte[] mapped = new byte[16];
+                mapped[10] = (byte) 0xff;
+                mapped[11] = (byte) 0xff;
+                System.arraycopy(ip, 0, mapped, 12, 4);
+                ip = mapped;
+            }
             if (family == layout.afInet()) {
                 s.set(U16_NET, layout.inPort(), (short) inet.getPort());
                 MemorySegment.copy(ip, 0, s, ValueLayout.JAVA_BYTE, layout.inAddr(), 4);
@@ -170,7 +227,9 @@ public final class SockAddr {
             } else {
                 s.set(U16_NET, layout.in6Port(), (short) inet.getPort());
                 MemorySegment.copy(ip, 0, s, ValueLayout.JAVA_BYTE, layout.in6Addr(), 16);
-                s.set(U32_HOST, layout.in6Scope(), ((Inet6Address) inet.getAddress()).getScopeId());
+                if (inet.getAddress() instanceof Inet6Address v6) {
+                    s.set(U32_HOST, layout.in6Scope(), v6.getScopeId());
+                }
                 len = layout.in6Size();
             }
         } else {

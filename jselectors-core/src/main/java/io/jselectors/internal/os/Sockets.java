@@ -38,6 +38,8 @@ public final class Sockets {
     /** macOS: set SO_NOSIGPIPE on every new socket, the fallback for systems that ignore MSG_NOSIGNAL. */
     private static final boolean SET_NOSIGPIPE = OS.os() == AbiTable.Os.MACOS;
 
+    /** No address family: connecting a datagram socket to it dissolves the association. */
+    public static final int AF_UNSPEC = OS.constant("AF_UNSPEC");
     /** Unix domain sockets. */
     public static final int AF_UNIX = OS.constant("AF_UNIX");
     /** IPv4. */
@@ -66,6 +68,8 @@ public final class Sockets {
     public static final int SO_SNDBUF = OS.constant("SO_SNDBUF");
     /** Receive buffer size (Linux doubles what is set). */
     public static final int SO_RCVBUF = OS.constant("SO_RCVBUF");
+    /** Datagram sockets: allow sending to a broadcast address. */
+    public static final int SO_BROADCAST = OS.constant("SO_BROADCAST");
     /** TCP keep-alive probes. */
     public static final int SO_KEEPALIVE = OS.constant("SO_KEEPALIVE");
     /** Linger on close; {l_onoff=1, l_linger=0} makes close send a reset. */
@@ -105,6 +109,11 @@ public final class Sockets {
 
     /** send()/sendmsg() flag: report EPIPE without raising SIGPIPE. */
     public static final int MSG_NOSIGNAL = OS.constant("MSG_NOSIGNAL");
+    /**
+     * recvmsg() result flag in {@code msg_flags}: the datagram was longer than the buffer and its tail was
+     * discarded. Every platform reports it there; only Linux also takes it as a recv flag, which we do not use.
+     */
+    public static final int MSG_TRUNC = OS.constant("MSG_TRUNC");
     /** send()/recv() flag: do not block this once. */
     public static final int MSG_DONTWAIT = OS.constant("MSG_DONTWAIT");
 
@@ -126,6 +135,8 @@ public final class Sockets {
     public static final int EADDRINUSE = OS.constant("EADDRINUSE");
     /** The address is not one of this machine's (or no local port is free). */
     public static final int EADDRNOTAVAIL = OS.constant("EADDRNOTAVAIL");
+    /** The datagram is too long for the socket (or for the protocol). */
+    public static final int EMSGSIZE = OS.constant("EMSGSIZE");
     /** Operation not supported on this kind of socket. */
     public static final int EOPNOTSUPP = OS.constant("EOPNOTSUPP");
     /** Protocol not available (e.g. a TCP option on a Unix socket). */
@@ -160,6 +171,12 @@ public final class Sockets {
                     MemoryLayout.paddingLayout(4));
     /** Offset of {@code msg_iov} in {@link #MSGHDR}. */
     public static final long MSG_IOV_OFFSET = OS.offsetOf("msghdr.msg_iov");
+    /** Offset of {@code msg_name} in {@link #MSGHDR}. */
+    public static final long MSG_NAME_OFFSET = OS.offsetOf("msghdr.msg_name");
+    /** Offset of {@code msg_namelen} (a {@code socklen_t}) in {@link #MSGHDR}. */
+    public static final long MSG_NAMELEN_OFFSET = OS.offsetOf("msghdr.msg_namelen");
+    /** Offset of {@code msg_flags} (an int) in {@link #MSGHDR}. */
+    public static final long MSG_FLAGS_OFFSET = OS.offsetOf("msghdr.msg_flags");
     /** Offset of {@code msg_iovlen} in {@link #MSGHDR}. */
     public static final long MSG_IOVLEN_OFFSET = OS.offsetOf("msghdr.msg_iovlen");
 
@@ -207,6 +224,11 @@ public final class Sockets {
             Native.downcall("recv", FunctionDescriptor.of(C_SIZE_T, C_INT, C_POINTER, C_SIZE_T, C_INT));
     private static final MethodHandle SENDMSG =
             Native.downcall("sendmsg", FunctionDescriptor.of(C_SIZE_T, C_INT, C_POINTER, C_INT));
+
+    private static final MethodHandle SENDTO = Native.downcall("sendto",
+            FunctionDescriptor.of(C_SIZE_T, C_INT, C_POINTER, C_SIZE_T, C_INT, C_POINTER, C_INT));
+    private static final MethodHandle RECVMSG =
+            Native.downcall("recvmsg", FunctionDescriptor.of(C_SIZE_T, C_INT, C_POINTER, C_INT));
 
     private Sockets() {}
 
@@ -618,6 +640,63 @@ public final class Sockets {
                 throw Native.linkageFailure(t);
             }
             r = Native.ioResult(n, "sendmsg", fd, st);
+        } while (r == Native.RETRY);
+        return r;
+    }
+
+    /**
+     * Sends one datagram to an address. EINTR is retried.
+     *
+     * @param fd      the socket
+     * @param buf     the datagram (native memory; the FFM runtime holds it alive for the call)
+     * @param flags   {@link #MSG_NOSIGNAL}, ...
+     * @param addr    the destination (see {@link SockAddr})
+     * @param addrLen its length, at most {@code addr.byteSize()}
+     * @return the count sent (the whole datagram), or {@link Unistd#WOULD_BLOCK}
+     * @throws ErrnoException on EMSGSIZE, EACCES (broadcast without SO_BROADCAST), ECONNREFUSED, ...
+     */
+    public static long sendto(int fd, MemorySegment buf, int flags, MemorySegment addr, int addrLen)
+            throws ErrnoException {
+        checkLength(addr, addrLen);
+        MemorySegment st = Native.errnoState();
+        long r;
+        do {
+            long n;
+            try {
+                n = (long) SENDTO.invokeExact(st, fd, buf, buf.byteSize(), flags, addr, addrLen);
+            } catch (Throwable t) {
+                throw Native.linkageFailure(t);
+            }
+            r = Native.ioResult(n, "sendto", fd, st);
+        } while (r == Native.RETRY);
+        return r;
+    }
+
+    /**
+     * Receives one message into the buffers a {@code struct msghdr} points at; the kernel fills in
+     * {@code msg_namelen} and {@code msg_flags} (e.g. {@link #MSG_TRUNC}). EINTR is retried.
+     *
+     * @param fd     the socket
+     * @param msghdr a {@link #MSGHDR} whose name and iovecs point at native memory the caller owns and
+     *               keeps alive for the call (the FFM runtime cannot see those addresses)
+     * @param flags  0, ...
+     * @return the count received (0 for an empty datagram), or {@link Unistd#WOULD_BLOCK}
+     * @throws ErrnoException on ECONNREFUSED (an ICMP error on a connected datagram socket), ...
+     */
+    public static long recvmsg(int fd, MemorySegment msghdr, int flags) throws ErrnoException {
+        if (msghdr.byteSize() < MSGHDR.byteSize()) {
+            throw new IllegalArgumentException("struct msghdr needs " + MSGHDR.byteSize() + " bytes");
+        }
+        MemorySegment st = Native.errnoState();
+        long r;
+        do {
+            long n;
+            try {
+                n = (long) RECVMSG.invokeExact(st, fd, msghdr, flags);
+            } catch (Throwable t) {
+                throw Native.linkageFailure(t);
+            }
+            r = Native.ioResult(n, "recvmsg", fd, st);
         } while (r == Native.RETRY);
         return r;
     }
