@@ -60,11 +60,14 @@ public final class Native {
      */
     private static final boolean DENIED = nativeAccessDenied();
     private static final MethodHandle NEW_DENIED;
+    private static final MethodHandle NEW_UNAVAILABLE;
 
     static {
         try {
             NEW_DENIED = MethodHandles.lookup().findStatic(Native.class, "denied",
                     MethodType.methodType(NativeAccessDeniedException.class, String.class));
+            NEW_UNAVAILABLE = MethodHandles.lookup().findStatic(Native.class, "unavailable",
+                    MethodType.methodType(UnsupportedOperationException.class, String.class));
         } catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
         }
@@ -94,12 +97,18 @@ public final class Native {
 
     /** Where native access is denied: a handle of the downcall's type that throws {@link #denied} when called. */
     private static MethodHandle deniedHandle(String name, FunctionDescriptor descriptor, boolean capture) {
+        return throwingHandle(NEW_DENIED, name, descriptor, capture);
+    }
+
+    /** A handle of the downcall's type that throws what {@code factory(name)} makes, a new one each call. */
+    private static MethodHandle throwingHandle(MethodHandle factory, String name, FunctionDescriptor descriptor,
+            boolean capture) {
         MethodType type = descriptor.toMethodType();
         if (capture) {
             type = type.insertParameterTypes(0, MemorySegment.class);
         }
-        MethodHandle thrower = MethodHandles.throwException(type.returnType(), NativeAccessDeniedException.class);
-        MethodHandle throwNew = MethodHandles.collectArguments(thrower, 0, MethodHandles.insertArguments(NEW_DENIED, 0, name));
+        MethodHandle thrower = MethodHandles.throwException(type.returnType(), factory.type().returnType().asSubclass(Throwable.class));
+        MethodHandle throwNew = MethodHandles.collectArguments(thrower, 0, MethodHandles.insertArguments(factory, 0, name));
         return MethodHandles.dropArguments(throwNew, 0, type.parameterList());
     }
 
@@ -202,6 +211,34 @@ public final class Native {
     public static MethodHandle require(Optional<MethodHandle> handle, String name) {
         return handle.orElseThrow(() -> new UnsupportedOperationException(
                 name + " is not available on " + Platform.describe() + ": check isAvailable() first"));
+    }
+
+    /**
+     * Unwraps a handle linked with {@link #downcallIfPresent} into one a {@code static final} field can hold:
+     * the handle itself, or, where the function is absent, one of the same type that throws
+     * {@link UnsupportedOperationException} naming it. Hot calls need this: the JIT inlines a downcall only
+     * through a constant handle, and the value inside an {@code Optional} is not one (its field is final but
+     * not trusted), so a call through {@code optional.orElseThrow()} goes through an uninlined method-handle
+     * dispatch every time.
+     *
+     * @param handle     what {@code downcallIfPresent} (or a variant) returned
+     * @param name       the C function, for the message
+     * @param descriptor its C signature
+     * @param capture    whether the handle takes the errno capture segment first
+     * @return a handle that is never null
+     */
+    public static MethodHandle orUnavailable(Optional<MethodHandle> handle, String name, FunctionDescriptor descriptor,
+            boolean capture) {
+        if (handle.isPresent()) {
+            return handle.get();
+        }
+        return throwingHandle(NEW_UNAVAILABLE, name, descriptor, capture);
+    }
+
+    /** @return what a call of a function this platform lacks throws (through {@link #orUnavailable}) */
+    private static UnsupportedOperationException unavailable(String call) {
+        return new UnsupportedOperationException(
+                call + " is not available on " + Platform.describe() + ": check isAvailable() first");
     }
 
     /**
