@@ -138,7 +138,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      * @throws UncheckedIOException  if the selector fails (then the loop is stopped, not closed)
      */
     public void run() {
-        scheduler.run(closer);
+        scheduler.run(memory::openReadBuffer, memory::closeReadBuffer, closer);
     }
 
     /**
