@@ -81,7 +81,11 @@ public final class Epoll {
     private static final FunctionDescriptor PWAIT2_C =
             FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT, C_POINTER, C_POINTER);
     private static final Optional<MethodHandle> CTL_LINKED = linkIfListed("epoll_ctl", CTL_C);
-    private static final Optional<MethodHandle> WAIT_LINKED = linkIfListed("epoll_wait", WAIT_C);
+    // epoll_wait as epoll_pwait with no signal mask through syscall(2) where the table has its number (no
+    // cancellation point; see Native.withoutCancellation). With no mask the kernel reads no mask size: 0.
+    private static final Optional<MethodHandle> WAIT_LINKED = OS.hasFunction("epoll_wait")
+            ? Optional.of(Native.withoutCancellation(OS, "SYS_epoll_pwait", "epoll_wait", WAIT_C, MemorySegment.NULL, 0L))
+            : Optional.empty();
     private static final Optional<MethodHandle> PWAIT2_LINKED = linkIfListed("epoll_pwait2", PWAIT2_C);
     // The calls of every select and interest change, as constants the JIT inlines (see Native.orUnavailable).
     private static final MethodHandle CTL = Native.orUnavailable(CTL_LINKED, "epoll_ctl", CTL_C, true);

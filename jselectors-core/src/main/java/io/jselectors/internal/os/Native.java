@@ -14,6 +14,8 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -239,6 +241,54 @@ public final class Native {
     private static UnsupportedOperationException unavailable(String call) {
         return new UnsupportedOperationException(
                 call + " is not available on " + Platform.describe() + ": check isAvailable() first");
+    }
+
+    /**
+     * Links a system call's C wrapper ({@code read}, {@code send}, {@code epoll_wait}, ...), or, where the OS
+     * table has the number of the system call behind it, the C library's {@code syscall(2)} with that
+     * number: a handle of the wrapper's type either way (the errno capture segment first), so callers do
+     * not change. The difference is what the wrapper does around the call: glibc makes every call that can
+     * block a thread-cancellation point, and enabling and disabling asynchronous cancellation around it
+     * costs two atomic operations per call (seen in perf as {@code __pthread_enable_asynccancel} and
+     * {@code __pthread_disable_asynccancel}, some 6% of an echo server's user time). No Java thread is
+     * ever cancelled that way, and {@code syscall} is not a cancellation point. Result and errno are the
+     * system call's in both cases.
+     *
+     * @param table      the running platform's table; it lists {@code sysName} only where the number is known
+     * @param sysName    the table's constant, e.g. {@code "SYS_read"}
+     * @param wrapper    the C wrapper, linked where the number is not known
+     * @param descriptor the wrapper's C signature: int, long and pointer arguments, an int or long result
+     * @param trailing   arguments the system call takes after the wrapper's (a {@link MemorySegment} or a
+     *                   {@code Long} each), e.g. {@code send} is {@code sendto} with no address:
+     *                   {@code MemorySegment.NULL, 0L}
+     * @return the handle
+     */
+    @SuppressWarnings("restricted") // linking C functions is what this class is for
+    public static MethodHandle withoutCancellation(AbiTable table, String sysName, String wrapper,
+            FunctionDescriptor descriptor, Object... trailing) {
+        long number = table.constantOr(sysName, -1);
+        if (number < 0 || DENIED) {
+            return downcall(wrapper, descriptor);
+        }
+        List<MemoryLayout> args = new ArrayList<>();
+        args.add(C_LONG); // the number
+        for (MemoryLayout l : descriptor.argumentLayouts()) {
+            args.add(l instanceof java.lang.foreign.AddressLayout ? C_POINTER : C_LONG); // syscall reads longs
+        }
+        for (Object t : trailing) {
+            args.add(t instanceof MemorySegment ? C_POINTER : C_LONG);
+        }
+        MemorySegment addr = find("syscall").orElseThrow(
+                () -> new UnsatisfiedLinkError("C library has no syscall on " + Platform.describe()));
+        MethodHandle h = LINKER.downcallHandle(addr, FunctionDescriptor.of(C_LONG, args.toArray(MemoryLayout[]::new)),
+                Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO);
+        int wrapperArgs = descriptor.argumentLayouts().size();
+        if (trailing.length > 0) {
+            h = MethodHandles.insertArguments(h, 2 + wrapperArgs, trailing);
+        }
+        h = MethodHandles.insertArguments(h, 1, number);
+        MethodType want = descriptor.toMethodType().insertParameterTypes(0, MemorySegment.class);
+        return MethodHandles.explicitCastArguments(h, want);
     }
 
     /**
