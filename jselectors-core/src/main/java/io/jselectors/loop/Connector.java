@@ -119,7 +119,11 @@ final class Connector implements LoopResource {
         }
         StreamTransport t = new StreamTransport(loop, socket, protocol);
         t.start();
-        result.complete(t);
+        if (!result.complete(t)) {
+            // Cancelled (or completed by hand) while connectionMade ran: nobody asked for the
+            // connection any more, so it does not outlive its future (asyncio closes it too).
+            t.abort();
+        }
     }
 
     private void onTimeout() {

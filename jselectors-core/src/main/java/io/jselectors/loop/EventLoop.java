@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -32,8 +33,9 @@ import java.util.function.Supplier;
  * <h2>Threads</h2>
  * The loop runs on the thread that calls {@link #run()}. Callbacks, timers, tasks and protocol methods
  * all run on that thread, one at a time. Thread-safe: {@link #execute(Runnable)}, {@link #schedule},
- * {@link TimerHandle#cancel()}, {@link #stop()}, {@link #close()}, {@link #connect}, {@link #adopt},
- * {@link #inLoopThread()}.
+ * {@link #scheduleAtFixedRate}, {@link #scheduleWithFixedDelay}, {@link TimerHandle#cancel()},
+ * {@link #stop()}, {@link #close()}, {@link #connect}, {@link #adopt}, {@link #inLoopThread()},
+ * {@link #time()}, and the futures {@link Transport#closed()} and {@link Server#closed()}.
  * Everything else (readers and writers, transports, servers' close) must be called on the loop thread
  * while the loop runs, or from one thread while it does not; from another thread it throws
  * {@link IllegalStateException} (hand the work to {@link #execute(Runnable)} instead).
@@ -50,12 +52,21 @@ import java.util.function.Supplier;
  * Deadlines are kept on the {@link System#nanoTime()} clock and reach the selector in nanoseconds; the
  * backend rounds the wait up to its granularity (epoll: a millisecond, or a nanosecond with
  * {@code epoll_pwait2}), so the loop never returns from its wait before a timer is due and never
- * busy-waits for one. A timer fires at or after its deadline, never before.
+ * busy-waits for one. A timer fires at or after its deadline, never before. {@link #time()} reads that
+ * clock. Repeating timers ({@link #scheduleAtFixedRate}, {@link #scheduleWithFixedDelay}) skip the runs
+ * a late loop missed rather than run them back to back.
+ *
+ * <h2>Futures</h2>
+ * {@link #connect} returns a future of the transport; {@link Transport#closed()} and
+ * {@link Server#closed()} are futures of a connection's and a server's end; {@link #runUntil} runs the
+ * loop until a future completes (asyncio's {@code run_until_complete}). The loop is an {@link Executor}:
+ * {@code future.thenAcceptAsync(fn, loop)} brings a result computed elsewhere back to the loop thread.
  *
  * <h2>Closing</h2>
  * {@link #close()} closes every connection at once (its protocol gets {@code connectionLost} with an
- * {@link IOException} saying the loop closed; a connection with unsent bytes is reset, see
- * {@link Transport}), closes every server, fails every pending connect,
+ * {@link IOException} saying the loop closed, and its {@link Transport#closed()} fails with it; a
+ * connection with unsent bytes is reset, see {@link Transport}), closes every server (its
+ * {@link Server#closed()} fails with the same kind of exception), fails every pending connect,
  * drops timers and queued tasks without running them, unregisters every reader and writer (their
  * descriptors stay open: they are the caller's), and closes the selector. After close, {@code execute}
  * and {@code schedule} throw {@link RejectedExecutionException}, {@code run} throws
@@ -82,6 +93,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     /** Open transports, servers and connects, to release at close. Loop thread only. */
     private final Set<LoopResource> resources = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Runnable closer = this::closeResources;
+    /** For {@link #runUntil}: the future completed on another thread wakes the loop to see it. */
+    private final BiConsumer<Object, Throwable> wakeOnCompletion = this::wakeOnCompletion;
 
     private EventLoop(Selector selector) {
         this.io = new LoopIo(selector, errors);
@@ -138,7 +151,59 @@ public final class EventLoop implements Executor, AutoCloseable {
      * @throws UncheckedIOException  if the selector fails (then the loop is stopped, not closed)
      */
     public void run() {
-        scheduler.run(memory::openReadBuffer, memory::closeReadBuffer, closer);
+        scheduler.run(memory::openReadBuffer, memory::closeReadBuffer, closer, null);
+    }
+
+    /**
+     * Runs the loop on the calling thread until a future completes, then returns its value: asyncio's
+     * {@code run_until_complete}. The loop stops after the round in which the future completed, whoever
+     * completed it: a callback on the loop thread, or another thread (which wakes the loop). Call it again,
+     * or {@link #run()}, to go on. A future that is already done gets one round without waiting.
+     *
+     * <p>The result is the future's {@link CompletableFuture#join()}: its value; for a failure a
+     * {@link java.util.concurrent.CompletionException} whose cause is the failure (Java cannot rethrow
+     * a checked cause as it is, so it is always wrapped; catch {@code CompletionException} and look at
+     * {@code getCause()}); {@link java.util.concurrent.CancellationException} if it was cancelled.
+     *
+     * <p>Work that must not block the loop goes to another thread and comes back to the loop through the
+     * loop as an {@link Executor}: {@code CompletableFuture.supplyAsync(work, pool).thenAcceptAsync(
+     * result -> transport.write(result), loop)}. Non-async dependent stages run on the thread that
+     * completes the future: those of the loop's own futures ({@link Transport#closed()},
+     * {@link Server#closed()}, {@link #connect}) on the loop thread, inside its round, where they may use
+     * the loop as any callback does.
+     *
+     * @param future the future to wait for
+     * @param <T>    its value's type
+     * @return the future's value
+     * @throws java.util.concurrent.CompletionException   if the future failed (the failure is the cause)
+     * @throws java.util.concurrent.CancellationException if the future was cancelled
+     * @throws IllegalStateException if {@link #stop()} or {@link #close()} ended the loop before the
+     *     future completed (the future is left as it is); if the loop is closed; or if called on the loop
+     *     thread (from a callback: that would block the loop; use {@code future.whenCompleteAsync(fn, loop)})
+     *     or while another thread runs it
+     * @throws UncheckedIOException if the selector fails (then the loop is stopped, not closed)
+     */
+    public <T> T runUntil(CompletableFuture<T> future) {
+        Objects.requireNonNull(future, "future");
+        if (inLoopThread()) {
+            throw new IllegalStateException("runUntil called on the loop's own thread (from a callback): it would"
+                    + " block the loop; chain the work instead, e.g. future.whenCompleteAsync(fn, loop)");
+        }
+        if (isClosed()) {
+            throw new IllegalStateException("cannot run until the future completes: the event loop is closed");
+        }
+        future.whenComplete(wakeOnCompletion);
+        scheduler.run(memory::openReadBuffer, memory::closeReadBuffer, closer, future);
+        if (!future.isDone()) {
+            throw new IllegalStateException(isClosed()
+                    ? "the event loop was closed before the future completed"
+                    : "the event loop was stopped (stop()) before the future completed");
+        }
+        return future.join();
+    }
+
+    private void wakeOnCompletion(Object value, Throwable failure) {
+        scheduler.wakeup();
     }
 
     /**
@@ -224,16 +289,90 @@ public final class EventLoop implements Executor, AutoCloseable {
     public TimerHandle schedule(Duration delay, Runnable callback) {
         Objects.requireNonNull(delay, "delay");
         Objects.requireNonNull(callback, "callback");
-        return scheduler.schedule(delay.isNegative() ? 0 : saturatedNanos(delay), callback, this);
+        return scheduler.schedule(delay.isNegative() ? 0 : saturatedNanos(delay), callback, this, null);
+    }
+
+    /**
+     * Runs a callback on the loop thread again and again, at a fixed rate: first after
+     * {@code initialDelay}, then on the grid {@code first + n * period}. Thread-safe. The names and
+     * parameters are {@link java.util.concurrent.ScheduledExecutorService}'s, which Java users know
+     * (asyncio has no repeating timer); what differs is the rule for a loop that falls behind:
+     * <ul>
+     *   <li><b>Never early</b>: each run starts at or after its point of the grid; the grid does not
+     *       drift, however late single runs start.</li>
+     *   <li><b>Missed runs are skipped</b>, not caught up: after each run the next deadline is the first
+     *       point of the grid later than the moment the callback returned. A callback slower than the
+     *       period, or a round or pause longer than it, costs the points it covered; there is never a burst
+     *       of back-to-back runs (the executor runs them back to back), and at most one run per round.</li>
+     *   <li><b>A callback that throws</b> is reported to the {@linkplain #setExceptionHandler exception
+     *       handler} and the timer goes on, as a reader that throws stays registered (the executor would
+     *       stop it silently). To stop on a failure, catch it and cancel the handle.</li>
+     *   <li><b>Cancelling</b> the returned handle, from any thread and at any time, also inside the
+     *       callback, stops it: no run starts after {@link TimerHandle#cancel()} returned true. It counts
+     *       as one in {@link #pendingTimers()} until cancelled.</li>
+     * </ul>
+     * Each run reuses the handle (it goes back into the loop's timer heap): repeating costs no allocation.
+     * The callback can reach its handle through a field set from the returned value: on the loop thread,
+     * or before {@link #run()}, the assignment happens before the first run.
+     *
+     * @param initialDelay until the first run; zero or negative means the next round
+     * @param period       between the points of the grid; positive
+     * @param callback     what to run
+     * @return the handle that cancels the timer
+     * @throws IllegalArgumentException   if the period is zero or negative
+     * @throws RejectedExecutionException if the loop is closed
+     */
+    public TimerHandle scheduleAtFixedRate(Duration initialDelay, Duration period, Runnable callback) {
+        return scheduleRepeating(initialDelay, RepeatingTimer.atFixedRate(saturatedNanos(period)), callback);
+    }
+
+    /**
+     * Runs a callback on the loop thread again and again with a fixed pause between runs: first after
+     * {@code initialDelay}, then each time {@code delay} after the previous run's callback returned
+     * ({@link java.util.concurrent.ScheduledExecutorService}'s name and meaning). A slow callback or loop
+     * shifts the later runs; they never come closer together than {@code delay}. Errors, cancelling and
+     * cost as {@link #scheduleAtFixedRate}.
+     *
+     * @param initialDelay until the first run; zero or negative means the next round
+     * @param delay        from the end of one run to the start of the next; positive
+     * @param callback     what to run
+     * @return the handle that cancels the timer
+     * @throws IllegalArgumentException   if the delay is zero or negative
+     * @throws RejectedExecutionException if the loop is closed
+     */
+    public TimerHandle scheduleWithFixedDelay(Duration initialDelay, Duration delay, Runnable callback) {
+        return scheduleRepeating(initialDelay, RepeatingTimer.withFixedDelay(saturatedNanos(delay)), callback);
+    }
+
+    private TimerHandle scheduleRepeating(Duration initialDelay, RepeatingTimer repeat, Runnable callback) {
+        Objects.requireNonNull(initialDelay, "initialDelay");
+        Objects.requireNonNull(callback, "callback");
+        long first = initialDelay.isNegative() ? 0 : saturatedNanos(initialDelay);
+        return scheduler.schedule(first, callback, this, repeat);
+    }
+
+    /**
+     * Returns the loop's clock, in nanoseconds: {@link System#nanoTime()}, the base of every deadline
+     * ({@link TimerHandle#deadlineNanos()}). Like asyncio's {@code loop.time()}, it only measures time
+     * between two readings; it is not the time of day. Thread-safe.
+     *
+     * @return the loop's clock now, in nanoseconds
+     */
+    public long time() {
+        return System.nanoTime();
     }
 
     private static long saturatedNanos(Duration d) {
         // Cap at ~146 years so that now + delay cannot overflow.
+        if (d.getSeconds() < -(1L << 32)) {
+            return -(1L << 32) * 1_000_000_000L;
+        }
         return d.getSeconds() >= (1L << 32) ? (1L << 32) * 1_000_000_000L : d.toNanos();
     }
 
     /**
-     * Returns how many timers are waiting: scheduled, and neither fired nor cancelled. A cancelled timer
+     * Returns how many timers are waiting: scheduled, and neither fired nor cancelled (a repeating timer
+     * counts until it is cancelled). A cancelled timer
      * stops counting at once, also when it was cancelled from another thread or while the loop is not
      * running; after {@link #close()} it is 0.
      *
@@ -456,15 +595,22 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     /**
      * Connects to an address. Thread-safe. When the connection is up, the protocol's
-     * {@code connectionMade} runs, then the future completes, both on the loop thread.
+     * {@code connectionMade} runs, then the future completes, both on the loop thread (its dependent
+     * stages run there, right after {@code connectionMade}). It completes with the transport even when
+     * {@code connectionMade} threw: that transport is already ending, and its {@link Transport#closed()}
+     * fails with what was thrown.
+     *
+     * <p>Cancelling the future (from any thread) before the connection is up abandons the connect and
+     * closes its socket at once; if it is cancelled, or completed by anyone else, while
+     * {@code connectionMade} runs, the new transport is aborted: a connection never outlives a future
+     * that nobody waits for any more.
      *
      * @param address  an {@link java.net.InetSocketAddress} or a {@link java.net.UnixDomainSocketAddress}
      * @param protocol the protocol of the new connection
      * @param timeout  how long to wait for the connection, or null to wait as long as the OS does
      * @return the transport, or a failure: an {@link io.jselectors.ErrnoException} (ECONNREFUSED,
      *         ENOENT for a missing Unix socket, ...), a {@link java.net.SocketTimeoutException}, or an
-     *         {@link IOException} if the loop closed first. Cancelling the future abandons the connect and
-     *         closes its socket at once.
+     *         {@link IOException} if the loop closed first
      */
     public CompletableFuture<Transport> connect(SocketAddress address, Protocol protocol, Duration timeout) {
         Objects.requireNonNull(address, "address");

@@ -10,6 +10,16 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>An exception thrown by any method but {@code connectionLost} goes to the loop's exception handler
  * and aborts the connection; {@code connectionLost} then receives that exception as its cause.
+ *
+ * <p>These methods must not block the loop. Slow work goes to another thread as a future, and its result
+ * comes back to the loop thread through the loop, which is an {@link java.util.concurrent.Executor}:
+ * <pre>{@code
+ * public void dataReceived(MemorySegment data) {
+ *     byte[] request = data.toArray(ValueLayout.JAVA_BYTE);     // data is valid only during this call
+ *     CompletableFuture.supplyAsync(() -> answer(request), workers)
+ *             .thenAcceptAsync(transport::write, transport.loop());
+ * }
+ * }</pre>
  */
 public interface Protocol {
     /**

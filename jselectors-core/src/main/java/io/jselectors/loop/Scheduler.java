@@ -2,6 +2,7 @@ package io.jselectors.loop;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,8 +57,11 @@ final class Scheduler {
      * Runs rounds on the calling thread until a stop. Calls {@code enter} once this thread owns the run,
      * {@code leave} as it ends; when a close was asked for meanwhile, calls {@code closer} after that (on
      * this thread).
+     *
+     * <p>With {@code until} not null, also ends once it is done (checked after each round; whoever
+     * completes it from another thread must {@link #wakeup()} the loop).
      */
-    void run(Runnable enter, Runnable leave, Runnable closer) {
+    void run(Runnable enter, Runnable leave, Runnable closer, Future<?> until) {
         synchronized (stateLock) {
             if (closed || closing) {
                 throw new IllegalStateException("cannot run: the event loop is closed");
@@ -74,6 +78,9 @@ final class Scheduler {
                 runOnce();
                 if (stopRequested) {
                     stopRequested = false;
+                    break;
+                }
+                if (until != null && until.isDone()) {
                     break;
                 }
             }
@@ -151,9 +158,15 @@ final class Scheduler {
                 break; // scheduled by a timer of this round: next round
             }
             timers.poll();
-            if (h.fire()) {
-                liveTimers.decrementAndGet();
-                errors.run(h.callback(), "timer callback");
+            RepeatingTimer repeat = h.repeat();
+            if (repeat == null) {
+                if (h.fire()) {
+                    liveTimers.decrementAndGet();
+                    errors.run(h.callback(), "timer callback");
+                }
+            } else if (repeat.run(h, errors)) {
+                h.reschedule(repeat.next(h.deadlineNanos(), System.nanoTime()), timerSequence.getAndIncrement());
+                timers.add(h);
             }
         }
     }
@@ -171,6 +184,11 @@ final class Scheduler {
 
     void stop() {
         stopRequested = true;
+        wakeup();
+    }
+
+    /** Makes the loop's wait return now, or its next wait return at once; nothing on the loop thread. */
+    void wakeup() {
         if (thread != Thread.currentThread()) {
             io.wakeup();
         }
@@ -266,12 +284,13 @@ final class Scheduler {
 
     // ---- timers --------------------------------------------------------------------------------
 
-    TimerHandle schedule(long delayNanos, Runnable callback, EventLoop owner) {
+    /** @param repeat null for a one-shot timer */
+    TimerHandle schedule(long delayNanos, Runnable callback, EventLoop owner, RepeatingTimer repeat) {
         if (closed) {
             throw new RejectedExecutionException("the event loop is closed; the timer was not scheduled");
         }
         TimerHandle h = new TimerHandle(owner, System.nanoTime() + delayNanos, timerSequence.getAndIncrement(),
-                callback);
+                callback, repeat);
         liveTimers.incrementAndGet();
         onLoopThread(h, addTimer);
         return h;

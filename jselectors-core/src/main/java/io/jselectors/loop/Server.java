@@ -6,6 +6,7 @@ import io.jselectors.net.ListeningSocket;
 import io.jselectors.net.StreamSocket;
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -32,6 +33,7 @@ public final class Server implements AutoCloseable {
     private final Runnable onAcceptable = this::acceptSome;
     private final Runnable resume = this::resumeAccepting;
     private final LoopResource resource = this::loopClosed;
+    private final EndFuture closedFuture = new EndFuture("server");
     /** Out of descriptors since the last successful accept: retries log at DEBUG only. */
     private boolean starved;
     private boolean closed;
@@ -61,7 +63,7 @@ public final class Server implements AutoCloseable {
             ls.close();
             throw e;
         }
-        loop.scheduler().onLoop(new StartTask(s::begin, s::closeNow));
+        loop.scheduler().onLoop(new StartTask(s::begin, s::loopClosed));
         return s;
     }
 
@@ -70,7 +72,7 @@ public final class Server implements AutoCloseable {
             return;
         }
         if (loop.isClosed()) {
-            closeNow();
+            loopClosed();
             return;
         }
         loop.track(resource);
@@ -217,7 +219,30 @@ public final class Server implements AutoCloseable {
         loop.scheduler().onLoop(this::closeNow);
     }
 
+    /**
+     * Returns the future of this server's close (asyncio's {@code wait_closed}). Thread-safe; the same
+     * future every call. It completes once the listening socket is closed, on the loop thread (or on the
+     * thread that closes while the loop does not run):
+     * <b>normally</b> (value {@code null}) after {@link #close()}, and <b>exceptionally</b> with an
+     * {@link IOException} "the event loop was closed" when the loop closed it (as a transport's
+     * {@link Transport#closed()} does). Connections accepted before stay open either way.
+     *
+     * <p>Dependent stages registered before it completes run where it completes. The future is the
+     * loop's to complete: {@code complete}, {@code completeExceptionally}, {@code obtrude...},
+     * {@code completeAsync}, {@code orTimeout} and {@code completeOnTimeout} throw
+     * {@link UnsupportedOperationException}, and {@code cancel} returns false and does nothing.
+     *
+     * @return the future of the server's close
+     */
+    public CompletableFuture<Void> closed() {
+        return closedFuture;
+    }
+
     private void closeNow() {
+        closeNow(null);
+    }
+
+    private void closeNow(Throwable cause) {
         if (closed) {
             return;
         }
@@ -228,12 +253,16 @@ public final class Server implements AutoCloseable {
         }
         loop.io().forget(handlers);
         loop.untrack(resource);
-        listener.close();
+        try {
+            listener.close();
+        } finally {
+            closedFuture.end(cause);
+        }
     }
 
-    /** The loop is closing: close the listening socket with it. */
+    /** The loop is closing (or closed before accepting began): close the listening socket with it. */
     private void loopClosed() {
-        closeNow();
+        closeNow(EventLoop.loopClosedException());
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -21,6 +22,8 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
     private final FdHandlers handlers;
     /** The writer callback; the reader is this transport itself ({@link #run()}), one call level less. */
     private final Runnable onWritable = this::onWritable;
+    /** {@link #closed()}: completed as connectionLost returns, with its cause. */
+    private final EndFuture closed = new EndFuture("connection");
 
     /** The connection's life, asyncio's {@code _closing}/{@code _conn_lost} as one value; it only moves forward. */
     enum State {
@@ -538,7 +541,13 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
         } catch (Throwable t) {
             loop.reportError("connectionLost of", protocol, t);
         } finally {
-            release();
+            try {
+                release();
+            } finally {
+                // Last, with the transport released and untracked: dependent stages that run here, on
+                // the loop thread, see a finished connection and may use the loop as any callback does.
+                closed.end(cause);
+            }
         }
     }
 
@@ -577,6 +586,11 @@ final class StreamTransport implements Transport, LoopResource, Runnable {
         } catch (IOException | RuntimeException e) {
             forceClose(e);
         }
+    }
+
+    @Override
+    public CompletableFuture<Void> closed() {
+        return closed;
     }
 
     @Override

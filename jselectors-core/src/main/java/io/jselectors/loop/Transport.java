@@ -3,6 +3,7 @@ package io.jselectors.loop;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One stream connection (TCP or Unix) of an {@link EventLoop}: asyncio's {@code Transport}. Call it on
@@ -29,6 +30,10 @@ import java.nio.ByteBuffer;
  * the loop closing), the connection ends with a reset (TCP: {@code SO_LINGER} 0, then close; the peer
  * reads ECONNRESET), never with an orderly end of stream the peer could take for a complete one. A
  * Unix socket has no reset: its peer sees end of stream.
+ *
+ * <p>{@link #closed()} (callable from any thread) is a future of the connection's end: it completes as
+ * {@link Protocol#connectionLost} returns, normally when that got {@code null} and exceptionally with its
+ * cause otherwise, so {@code loop.runUntil(transport.closed())} runs a loop until the connection is over.
  */
 public interface Transport {
     /** Default high-water mark of the write buffer: 64 KiB. */
@@ -148,6 +153,29 @@ public interface Transport {
      * @return the peer's address (an empty-path Unix address for unnamed Unix peers); null once closed
      */
     SocketAddress remoteAddress();
+
+    /**
+     * Returns the future of this connection's end. Thread-safe; the same future every call.
+     *
+     * <p>It completes right after {@link Protocol#connectionLost} returns (the socket is closed by then),
+     * on the loop thread (or on the thread that closes the loop while it does not run), with what
+     * {@code connectionLost} got: <b>normally</b> (value {@code null}) after a
+     * clean end — {@link #close()}, {@link #abort()}, the peer's orderly close — and
+     * <b>exceptionally</b> with the cause otherwise: an {@link io.jselectors.ErrnoException} for a fault
+     * (ECONNRESET when the peer reset, EPIPE, ...), what a protocol method threw, or an
+     * {@link java.io.IOException} "the event loop was closed" when the loop closed under the connection.
+     *
+     * <p>Dependent stages registered before it completes run where it completes: on the loop thread,
+     * inside the loop's round, where they may use the loop and its transports as any callback does (they
+     * must not block it).
+     * The future is the loop's to complete: {@code complete}, {@code completeExceptionally},
+     * {@code obtrude...}, {@code completeAsync}, {@code orTimeout} and {@code completeOnTimeout} throw
+     * {@link UnsupportedOperationException} (take a {@code copy()} to add a timeout), and
+     * {@code cancel} returns false and does nothing (call {@link #close()} or {@link #abort()}).
+     *
+     * @return the future of the connection's end
+     */
+    CompletableFuture<Void> closed();
 
     /**
      * Returns true once the transport is closing or closed, by either side.

@@ -47,6 +47,11 @@ class SteadyStateAllocationTest {
         ALLOCATED = allocated;
     }
 
+    /** @return whether {@link #allocatedBytes()} works in this JVM */
+    static boolean canCountAllocations() {
+        return ALLOCATED != null;
+    }
+
     static long allocatedBytes() {
         try {
             return (long) ALLOCATED.invoke(THREADS);

@@ -18,7 +18,7 @@ class TimerHeapTest {
             List<TimerHandle> expected = new ArrayList<>();
             for (int i = 0; i < 5000; i++) {
                 // Few distinct deadlines, so that ties are common.
-                TimerHandle h = new TimerHandle(loop, rnd.nextInt(200), i, () -> {});
+                TimerHandle h = new TimerHandle(loop, rnd.nextInt(200), i, () -> {}, null);
                 heap.add(h);
                 heap.add(h); // adding twice is a no-op
                 expected.add(h);

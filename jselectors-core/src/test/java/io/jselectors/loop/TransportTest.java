@@ -16,8 +16,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -27,33 +26,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  * descriptor left open afterwards.
  */
 class TransportTest {
-    private int fdsBefore;
-    /** What callbacks threw on loops made by {@link #open}: must stay empty. */
-    private final List<String> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** No callback throws and no descriptor stays open, in every test. */
+    @RegisterExtension
+    final LoopChecks checks = new LoopChecks();
 
     /** A loop on the backend whose exception handler records anything a callback throws. */
     private EventLoop open(String backend) throws IOException {
-        EventLoop loop = Backends.loop(backend);
-        loop.setExceptionHandler((context, error) -> unexpected.add(context + ": " + error));
-        return loop;
+        return checks.open(backend);
     }
 
     static List<org.junit.jupiter.params.provider.Arguments> cases() {
         return Families.all();
     }
 
-    @BeforeEach
-    void countFds() {
-        fdsBefore = FdCount.now();
-    }
-
-    @AfterEach
-    void noFdLeaksNorUnexpectedErrors() {
-        assertThat(unexpected).as("exceptions thrown by callbacks").isEmpty();
-        if (fdsBefore >= 0) {
-            assertThat(FdCount.now()).as("open descriptors after the test").isEqualTo(fdsBefore);
-        }
-    }
 
     /** Sends back whatever it receives. */
     static class Echo extends Recorder {
@@ -456,7 +441,7 @@ class TransportTest {
         assertThat(client.lost.getNow(null)).isInstanceOf(IOException.class).hasMessageContaining("event loop was closed");
         assertThat(srv[0].lost.getNow(null)).isInstanceOf(IOException.class);
         assertThat(neverRun).isDone();
-        // @AfterEach checks that every socket and the listener were closed.
+        // LoopChecks checks that every socket and the listener were closed.
     }
 
     @ParameterizedTest(name = "{0}")
@@ -488,7 +473,7 @@ class TransportTest {
         assertThat(f).isCompletedExceptionally();
         assertThat(f.handle((v, e) -> e).join()).hasMessageContaining("event loop was closed");
         assertThat(server.isServing()).isFalse();
-        // @AfterEach: the listening socket was closed.
+        // LoopChecks: the listening socket was closed.
     }
 
     @ParameterizedTest(name = "{0}")
