@@ -153,7 +153,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      * @throws UncheckedIOException  if the selector fails (then the loop is stopped, not closed)
      */
     public void run() {
-        scheduler.run(closer);
+        scheduler.run(memory::openReadBuffer, memory::closeReadBuffer, closer, null);
     }
 
     /**
@@ -195,7 +195,7 @@ public final class EventLoop implements Executor, AutoCloseable {
             throw new IllegalStateException("cannot run until the future completes: the event loop is closed");
         }
         future.whenComplete(wakeOnCompletion);
-        scheduler.run(closer, future);
+        scheduler.run(memory::openReadBuffer, memory::closeReadBuffer, closer, future);
         if (!future.isDone()) {
             throw new IllegalStateException(isClosed()
                     ? "the event loop was closed before the future completed"

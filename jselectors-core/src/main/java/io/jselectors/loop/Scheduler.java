@@ -36,6 +36,16 @@ final class Scheduler {
     private boolean closeDone;
     private long iterations;
 
+    private static final java.lang.invoke.VarHandle SELECTING;
+
+    static {
+        try {
+            SELECTING = java.lang.invoke.MethodHandles.lookup().findVarHandle(Scheduler.class, "selecting", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     Scheduler(LoopIo io, LoopErrors errors) {
         this.io = io;
         this.errors = errors;
@@ -44,18 +54,14 @@ final class Scheduler {
     // ---- running -------------------------------------------------------------------------------
 
     /**
-     * Runs rounds on the calling thread until a stop. When a close was asked for meanwhile, calls
-     * {@code closer} as it leaves (on this thread).
+     * Runs rounds on the calling thread until a stop. Calls {@code enter} once this thread owns the run,
+     * {@code leave} as it ends; when a close was asked for meanwhile, calls {@code closer} after that (on
+     * this thread).
+     *
+     * <p>With {@code until} not null, also ends once it is done (checked after each round; whoever
+     * completes it from another thread must {@link #wakeup()} the loop).
      */
-    void run(Runnable closer) {
-        run(closer, null);
-    }
-
-    /**
-     * Runs rounds on the calling thread until a stop or, when {@code until} is not null, until it is done
-     * (checked after each round; whoever completes it from another thread must {@link #wakeup()} the loop).
-     */
-    void run(Runnable closer, Future<?> until) {
+    void run(Runnable enter, Runnable leave, Runnable closer, Future<?> until) {
         synchronized (stateLock) {
             if (closed || closing) {
                 throw new IllegalStateException("cannot run: the event loop is closed");
@@ -67,6 +73,7 @@ final class Scheduler {
             thread = Thread.currentThread();
         }
         try {
+            enter.run();
             while (true) {
                 runOnce();
                 if (stopRequested) {
@@ -80,6 +87,7 @@ final class Scheduler {
         } catch (IOException e) {
             throw new UncheckedIOException("event loop: the " + io.backend() + " selector failed", e);
         } finally {
+            leave.run();
             boolean closeNow;
             synchronized (stateLock) {
                 thread = null;
@@ -116,7 +124,9 @@ final class Scheduler {
             try {
                 io.poll(timeout);
             } finally {
-                selecting = false;
+                // A release store, not a volatile one: no fence on the loop's every round. A producer that
+                // still sees true wakes the loop once more, which is harmless.
+                SELECTING.setRelease(this, false);
             }
         } else {
             io.poll(0);

@@ -195,4 +195,47 @@ class LoopApiTest {
             assertThat(made.get()).isZero();
         }
     }
+
+    /**
+     * dataReceived's segment is the loop's read buffer, confined to the loop's thread and freed when run()
+     * returns: a segment kept past the call fails with the JDK's own exceptions (another thread:
+     * WrongThreadException; after the run: IllegalStateException), never reads memory the loop reuses.
+     */
+    @Test
+    void aReceivedSegmentKeptPastItsCallFailsInsteadOfReadingReusedMemory() throws Exception {
+        AtomicReference<java.lang.foreign.MemorySegment> kept = new AtomicReference<>();
+        AtomicReference<Throwable> fromOtherThread = new AtomicReference<>();
+        try (EventLoop loop = EventLoop.open()) {
+            Server server = loop.createServer(ANY, () -> new Protocol() {
+                @Override
+                public void dataReceived(java.lang.foreign.MemorySegment data) {
+                    kept.set(data);
+                    Thread t = Thread.ofPlatform().start(() -> {
+                        try {
+                            data.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0);
+                        } catch (Throwable e) {
+                            fromOtherThread.set(e);
+                        }
+                    });
+                    try {
+                        t.join();
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                    loop.stop();
+                }
+            });
+            loop.connect(server.localAddress(), new Protocol() {
+                @Override
+                public void connectionMade(Transport t) {
+                    t.write(new byte[] {42});
+                }
+            }, Duration.ofSeconds(5));
+            loop.run();
+            assertThat(kept.get()).as("a byte arrived").isNotNull();
+            assertThat(fromOtherThread.get()).isInstanceOf(WrongThreadException.class);
+            assertThatThrownBy(() -> kept.get().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0))
+                    .isInstanceOf(IllegalStateException.class);
+        }
+    }
 }

@@ -22,8 +22,16 @@ final class EchoConnection implements Protocol {
     private boolean draining;
     /** The write side is shut (graceful stop): input is read and dropped until the peer closes. */
     private boolean outputShut;
-    /** When bytes last came in, or the unsent bytes last changed (System.nanoTime). */
+    /**
+     * When bytes were last seen coming in, or the unsent bytes last changed (System.nanoTime), as the idle
+     * sweep and the drain tick see it: they compare {@link #received} with what they saw before, so the
+     * echo itself reads no clock. Later than the truth by at most one tick: a connection is never closed early.
+     */
     long lastActive;
+    /** Bytes received; loop thread only. */
+    private long received;
+    /** {@link #received} at the last sweep or tick. */
+    private long receivedSeen;
     /** writeBufferSize() at the last idle sweep. */
     long lastBuffered;
 
@@ -62,10 +70,9 @@ final class EchoConnection implements Protocol {
         if (outputShut) {
             return; // read and dropped only so that closing does not reset the connection
         }
-        stats.bytesIn.add(data.byteSize());
-        worker.bytesIn += data.byteSize();
-        stats.messages.increment();
-        lastActive = System.nanoTime();
+        long n = data.byteSize();
+        received += n;
+        worker.received(n);
         transport.write(data);
     }
 
@@ -114,6 +121,7 @@ final class EchoConnection implements Protocol {
         if (!draining || outputShut || rejected) {
             return;
         }
+        noteInput(now);
         if (transport.writeBufferSize() == 0 && now - lastActive >= quietNanos) {
             outputShut = true;
             transport.shutdownOutput();
@@ -123,6 +131,7 @@ final class EchoConnection implements Protocol {
 
     /** Idle sweep: closes the connection when nothing came in and nothing went out for the timeout. */
     boolean closeIfIdle(long now, long timeoutNanos) {
+        noteInput(now);
         long buffered = transport.writeBufferSize();
         if (buffered != lastBuffered) {
             lastBuffered = buffered;
@@ -139,6 +148,14 @@ final class EchoConnection implements Protocol {
             transport.abort(); // the peer has not read for the whole timeout: flushing could wait forever
         }
         return true;
+    }
+
+    /** Bytes came in since the last look: active now. */
+    private void noteInput(long now) {
+        if (received != receivedSeen) {
+            receivedSeen = received;
+            lastActive = now;
+        }
     }
 
     long writeBufferSize() {

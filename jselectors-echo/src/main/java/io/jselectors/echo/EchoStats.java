@@ -18,10 +18,11 @@ final class EchoStats {
     final LongAdder idleClosed = new LongAdder();
     /** Connections that ended with an error (reset, ...). */
     final LongAdder failed = new LongAdder();
-    /** Bytes received (and so echoed, or being echoed). */
-    final LongAdder bytesIn = new LongAdder();
-    /** Reads that delivered data: the "messages" of the stats line. */
-    final LongAdder messages = new LongAdder();
+    /**
+     * The loops, whose own counters of bytes received and of reads that delivered data (the "messages" of the
+     * stats line) the snapshot adds up: per message nothing shared is touched.
+     */
+    private final java.util.List<EchoWorker> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Times a connection's unsent bytes passed --max-buffer and reading from it was paused. */
     final LongAdder pauses = new LongAdder();
 
@@ -29,9 +30,20 @@ final class EchoStats {
     record Snapshot(long nanos, int open, long accepted, long rejected, long idleClosed, long failed,
                     long bytesIn, long messages, long pauses) {}
 
+    /** Counts this loop's bytes and messages in the snapshots. */
+    void add(EchoWorker w) {
+        workers.add(w);
+    }
+
     Snapshot snapshot() {
+        long bytesIn = 0;
+        long messages = 0;
+        for (EchoWorker w : workers) {
+            bytesIn += w.bytesIn();
+            messages += w.messages();
+        }
         return new Snapshot(System.nanoTime(), open.get(), accepted.sum(), rejected.sum(), idleClosed.sum(),
-                failed.sum(), bytesIn.sum(), messages.sum(), pauses.sum());
+                failed.sum(), bytesIn, messages, pauses.sum());
     }
 
     /** The periodic line: open connections, and per-second rates since the previous snapshot. */

@@ -33,8 +33,25 @@ final class EchoWorker {
     private int count;
     /** Connections this loop has served since it started; loop thread only. */
     private long served;
-    /** Bytes received by this loop's connections; loop thread only (read through {@link #sample()}). */
-    long bytesIn;
+    /**
+     * Bytes and messages (reads) received by this loop's connections: written by the loop thread alone,
+     * with opaque stores (plain moves, no atomic operation per message), read by the stats thread with
+     * opaque loads through {@link #bytesIn()} and {@link #messages()}.
+     */
+    private long bytesIn;
+    private long messages;
+    private static final java.lang.invoke.VarHandle BYTES_IN;
+    private static final java.lang.invoke.VarHandle MESSAGES;
+
+    static {
+        try {
+            var lookup = java.lang.invoke.MethodHandles.lookup();
+            BYTES_IN = lookup.findVarHandle(EchoWorker.class, "bytesIn", long.class);
+            MESSAGES = lookup.findVarHandle(EchoWorker.class, "messages", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private volatile boolean stopping;
 
     EchoWorker(int index, EchoConfig config, EchoStats stats, Consumer<Throwable> onFailure) throws IOException {
@@ -43,6 +60,23 @@ final class EchoWorker {
         this.stats = stats;
         this.onFailure = onFailure;
         this.loop = EventLoop.open(config.opener()::open); // the loop owns its selector
+        stats.add(this);
+    }
+
+    /** Loop thread: one read of n bytes by one of this loop's connections. */
+    void received(long n) {
+        BYTES_IN.setOpaque(this, bytesIn + n);
+        MESSAGES.setOpaque(this, messages + 1);
+    }
+
+    /** @return bytes received so far (any thread) */
+    long bytesIn() {
+        return (long) BYTES_IN.getOpaque(this);
+    }
+
+    /** @return reads so far (any thread) */
+    long messages() {
+        return (long) MESSAGES.getOpaque(this);
     }
 
     EchoConfig config() {

@@ -47,6 +47,10 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--only", split = ",", paramLabel = "NAME", description = "Runs only these servers.")
     List<String> only;
 
+    @Option(names = "--scenarios", split = ",", paramLabel = "ID",
+            description = "Runs only these cells of the matrix, e.g. pp-1,rate50k-100 (default: all).")
+    List<String> onlyScenarios;
+
     @Option(names = "--out", description = "Directory of the results (default: bench/results; with --quick a temporary directory).")
     Path out;
 
@@ -156,6 +160,16 @@ public final class CompareCommand implements Callable<Integer> {
 
         List<Scenario> scenarios = quick ? Scenario.quick()
                 : Scenario.full(EchoLoadCommand.parseDuration(warmup), EchoLoadCommand.parseDuration(duration));
+        if (onlyScenarios != null) {
+            List<String> known = scenarios.stream().map(Scenario::id).toList();
+            for (String id : onlyScenarios) {
+                if (!known.contains(id)) {
+                    System.err.println("compare: unknown scenario '" + id + "'; the cells are " + String.join(", ", known));
+                    return 2;
+                }
+            }
+            scenarios = scenarios.stream().filter(sc -> onlyScenarios.contains(sc.id())).toList();
+        }
         String started = ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME);
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
         List<CellResult> all = new ArrayList<>();
@@ -198,7 +212,7 @@ public final class CompareCommand implements Callable<Integer> {
             Scenario pp1000 = scenarios.stream().filter(s -> s.id().equals("pp-1000")).findFirst().orElse(scenarios.get(0));
             System.out.println("profiling " + ref + " under " + pp1000.id() + " with JFR...");
             Scenario longer = new Scenario(pp1000.id(), pp1000.label(), pp1000.connections(), pp1000.size(),
-                    pp1000.pipeline(), pp1000.idle(), Duration.ofSeconds(3), Duration.ofSeconds(8));
+                    pp1000.pipeline(), pp1000.idle(), Duration.ofSeconds(3), Duration.ofSeconds(8), pp1000.rate());
             profile = Profiler.profile(ref, runnable.get(ref), longer, pin ? serverCore : -1, work);
         }
         String loadAfter = Files.readString(Path.of("/proc/loadavg")).strip();
@@ -303,7 +317,7 @@ public final class CompareCommand implements Callable<Integer> {
             ServerProcess.sleep(500); // let it settle before measuring its empty footprint
             long emptyRss = ProcStat.treeRssBytes(p.pid());
             LoadConfig config = new LoadConfig(new InetSocketAddress("127.0.0.1", port), s.connections(), s.size(),
-                    s.pipeline(), s.warmup(), s.duration(), s.idle(), p.pid(), false);
+                    s.pipeline(), s.warmup(), s.duration(), s.idle(), p.pid(), false, s.rate());
             try {
                 LoadResult r = new LoadGenerator(config).run();
                 if (!p.isAlive()) {

@@ -38,7 +38,7 @@ final class Profiler {
                     work.resolve("logs").resolve(server + "-threads.log"))) {
                 ServerProcess.sleep(500);
                 plain = new LoadGenerator(new LoadConfig(new InetSocketAddress("127.0.0.1", plainPort), s.connections(),
-                                s.size(), s.pipeline(), s.warmup(), s.duration(), s.idle(), p.pid(), false))
+                                s.size(), s.pipeline(), s.warmup(), s.duration(), s.idle(), p.pid(), false, s.rate()))
                         .onWindow(() -> threads.add(ProcStat.threadCpu(p.pid())),
                                 () -> threads.add(ProcStat.threadCpu(p.pid())))
                         .run();
@@ -54,7 +54,7 @@ final class Profiler {
             try (ServerProcess p = ServerProcess.start(cmd.withPort(port), port, core,
                     work.resolve("logs").resolve(server + "-profile.log"), env)) {
                 r = new LoadGenerator(new LoadConfig(new InetSocketAddress("127.0.0.1", port), s.connections(),
-                        s.size(), s.pipeline(), s.warmup(), s.duration(), s.idle(), p.pid(), false)).run();
+                        s.size(), s.pipeline(), s.warmup(), s.duration(), s.idle(), p.pid(), false, s.rate())).run();
             }
             waitFor(jfr);
             md.append(String.format(Locale.ROOT,

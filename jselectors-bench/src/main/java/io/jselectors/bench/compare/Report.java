@@ -122,6 +122,12 @@ final class Report {
         cpuTarget("pp-1000", "netty-epoll", 0.9, false, "server CPU/msg, 64 B ping-pong, 1,000 conns <= 0.9x Netty epoll");
         cpuTarget("pp-1000", "c-epoll", 2.0, true, "user CPU/msg, 64 B ping-pong, 1,000 conns <= 2x C epoll");
         cpuTarget("pipe16-100", "c-epoll", 1.2, false, "server CPU/msg, 64 B pipelined 16 deep <= 1.2x C epoll");
+        for (String id : new String[] {"pp-1", "rate50k-100", "pp-100", "pp-1000"}) {
+            cpuTarget(id, "jdk-nio", 1.0, true, "user CPU/msg, " + id + " <= JDK NIO");
+        }
+        for (String id : new String[] {"pp-1", "rate50k-100", "pp-100"}) {
+            cpuTarget(id, "c-epoll", 2.0, true, "user CPU/msg, " + id + " <= 2x C epoll (goal)");
+        }
         Optional<CellResult> idle = scenarios.stream().filter(Scenario::idleOnly).findFirst().flatMap(s -> cell(reference, s));
         if (idle.isPresent() && idle.get().ok()) {
             double cpu = idle.get().serverCpuSeconds();

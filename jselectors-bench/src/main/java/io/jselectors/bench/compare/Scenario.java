@@ -14,9 +14,16 @@ import java.util.List;
  * @param idle        extra silent connections
  * @param warmup      before measuring
  * @param duration    measured
+ * @param rate        messages per second over all connections (paced), or 0 for a closed loop
  */
 public record Scenario(String id, String label, int connections, int size, int pipeline, int idle, Duration warmup,
-        Duration duration) {
+        Duration duration, long rate) {
+
+    /** A closed-loop cell. */
+    public Scenario(String id, String label, int connections, int size, int pipeline, int idle, Duration warmup,
+            Duration duration) {
+        this(id, label, connections, size, pipeline, idle, warmup, duration, 0);
+    }
 
     /** @return true when no connection sends anything: only the server's idle cost is measured */
     public boolean idleOnly() {
@@ -35,6 +42,8 @@ public record Scenario(String id, String label, int connections, int size, int p
                 new Scenario("pp-1", "64 B ping-pong, 1 connection", 1, 64, 1, 0, warmup, duration),
                 new Scenario("pp-100", "64 B ping-pong, 100 connections", 100, 64, 1, 0, warmup, duration),
                 new Scenario("pp-1000", "64 B ping-pong, 1,000 connections", 1000, 64, 1, 0, warmup, duration),
+                new Scenario("rate50k-100", "64 B at a fixed 50,000 msg/s, 100 connections", 100, 64, 1, 0, warmup,
+                        duration, 50_000),
                 new Scenario("pipe16-100", "64 B pipelined 16 deep, 100 connections", 100, 64, 16, 0, warmup, duration),
                 new Scenario("16k-10", "16 KiB messages, 10 connections", 10, 16384, 1, 0, warmup, duration),
                 new Scenario("idle10k-100", "64 B ping-pong, 100 active + 10,000 idle connections", 100, 64, 1, 10_000,

@@ -33,6 +33,11 @@ public final class EchoLoadCommand implements Callable<Integer> {
     @Option(names = "--idle", defaultValue = "0", paramLabel = "K", description = "Extra connections that stay open and silent.")
     int idle;
 
+    @Option(names = "--rate", defaultValue = "0", paramLabel = "MSG/S",
+            description = "Paced load: this many messages per second over all connections, spread evenly"
+                    + " (default 0: closed loop, as fast as the echoes come back).")
+    long rate;
+
     @Option(names = "--server-pid", defaultValue = "0", description = "Sample this process's CPU and RSS (from /proc) over the window.")
     long serverPid;
 
@@ -42,7 +47,7 @@ public final class EchoLoadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LoadConfig config = new LoadConfig(parseTarget(target), connections, size, pipeline, parseDuration(warmup),
-                parseDuration(duration), idle, serverPid, !noProgress);
+                parseDuration(duration), idle, serverPid, !noProgress, rate);
         try {
             LoadResult r = new LoadGenerator(config).run();
             System.out.println(r.summary());

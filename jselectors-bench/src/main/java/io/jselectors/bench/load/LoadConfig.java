@@ -15,6 +15,9 @@ import java.time.Duration;
  * @param idle        extra connections that stay open and silent; any byte or close on them fails the run
  * @param serverPid   the server process whose CPU and memory to sample, or 0 for none
  * @param progress    whether to draw a progress bar on stderr
+ * @param rate        messages per second over all active connections (paced: message k is due at
+ *                    {@code k / rate} s and goes to connection {@code k % connections}), or 0 for a closed
+ *                    loop (each connection sends the next message as soon as one comes back)
  */
 public record LoadConfig(
         InetSocketAddress target,
@@ -25,7 +28,14 @@ public record LoadConfig(
         Duration duration,
         int idle,
         long serverPid,
-        boolean progress) {
+        boolean progress,
+        long rate) {
+
+    /** A closed-loop run (no fixed rate). */
+    public LoadConfig(InetSocketAddress target, int connections, int size, int pipeline, Duration warmup,
+            Duration duration, int idle, long serverPid, boolean progress) {
+        this(target, connections, size, pipeline, warmup, duration, idle, serverPid, progress, 0);
+    }
 
     /** Checks the numbers; throws IllegalArgumentException naming the bad one. */
     public LoadConfig {
@@ -38,6 +48,10 @@ public record LoadConfig(
         }
         if (pipeline < 1) {
             throw new IllegalArgumentException("--pipeline must be at least 1, got " + pipeline);
+        }
+        if (rate < 0 || (rate > 0 && connections == 0)) {
+            throw new IllegalArgumentException("--rate must be 0 (closed loop) or positive with active connections, got "
+                    + rate + " with --connections " + connections);
         }
         if (warmup.isNegative() || duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("--duration must be positive and --warmup not negative");

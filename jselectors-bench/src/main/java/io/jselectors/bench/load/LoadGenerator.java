@@ -28,12 +28,22 @@ import org.HdrHistogram.Histogram;
  *
  * <p>A message's round trip is measured from when it is handed to the socket (or queued behind
  * earlier bytes) to when its last byte is read back. The hot loop allocates nothing.
+ *
+ * <p>With a {@linkplain LoadConfig#rate() rate} the load is paced instead: message {@code k} is due
+ * {@code k / rate} seconds after the start and goes to connection {@code k % connections}; a connection
+ * whose {@code pipeline} messages are all still in flight when one falls due sends it as soon as one comes
+ * back. A generator that falls more than {@link #MAX_LAG_NANOS} behind its schedule skips the missed
+ * messages (counted in neither the rate nor the results): the achieved msg/s is what the results report.
  */
 public final class LoadGenerator {
     /** Stream byte i of a connection is PATTERN[(i + base) % PERIOD]. */
     private static final int PERIOD = 65521;
     private static final int CHUNK = 64 * 1024;
     private static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** How far a paced run may fall behind before it skips messages rather than sending a burst. */
+    static final long MAX_LAG_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Below this wait a paced run polls and parks instead of selecting with a millisecond timeout. */
+    private static final long FINE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final LoadConfig config;
     private final ByteBuffer pattern;
@@ -50,6 +60,10 @@ public final class LoadGenerator {
     private LoadFailure failure;
     private Runnable windowStart = () -> {};
     private Runnable windowEnd = () -> {};
+    /** Paced runs: the index of the next message due, and when it is due (System.nanoTime). */
+    private long nextMessage;
+    private long nextDue;
+    private double nanosPerMessage;
 
     /** One active connection's streams. */
     private final class Conn {
@@ -64,6 +78,7 @@ public final class LoadGenerator {
         long received; // stream bytes read back and verified
         long messagesQueued;
         long messagesDone;
+        long owed; // paced runs: messages that fell due while the pipeline was full
 
         Conn(int index, SocketChannel ch) {
             this.index = index;
@@ -127,13 +142,18 @@ public final class LoadGenerator {
                         .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
                         .build();
             }
-            for (Conn c : conns) {
-                for (int i = 0; i < config.pipeline(); i++) {
-                    queueMessage(c, System.nanoTime());
-                }
-                write(c);
-            }
             long start = System.nanoTime();
+            if (config.rate() > 0) {
+                nanosPerMessage = 1e9 / config.rate();
+                nextDue = start;
+            } else {
+                for (Conn c : conns) {
+                    for (int i = 0; i < config.pipeline(); i++) {
+                        queueMessage(c, System.nanoTime());
+                    }
+                    write(c);
+                }
+            }
             long measureStart = start + warmupNanos;
             long end = measureStart + durationNanos;
             ProcStat.Cpu server0 = null;
@@ -150,8 +170,20 @@ public final class LoadGenerator {
                     client0 = ProcStat.processCpu(ProcessHandle.current().pid());
                     windowStart.run();
                 }
-                long waitMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis((measuring ? end : measureStart) - now));
-                selector.select(this::onReady, Math.min(waitMs, 100));
+                long until = measuring ? end : measureStart;
+                if (config.rate() > 0) {
+                    now = sendDue(now, start);
+                    until = Math.min(until, nextDue);
+                }
+                long wait = until - now;
+                if (wait < FINE_WAIT_NANOS) {
+                    // A paced run's next message is due within the millisecond select's timeout can express.
+                    if (selector.selectNow(this::onReady) == 0 && wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                } else {
+                    selector.select(this::onReady, Math.min(TimeUnit.NANOSECONDS.toMillis(wait), 100));
+                }
                 if (failure != null) {
                     throw failure;
                 }
@@ -285,11 +317,42 @@ public final class LoadGenerator {
                 }
                 c.messagesDone++;
                 completed++;
-                if (!stopping) {
+                if (stopping) {
+                    continue;
+                }
+                if (config.rate() == 0) {
+                    queueMessage(c, now);
+                } else if (c.owed > 0) {
+                    c.owed--;
                     queueMessage(c, now);
                 }
             }
         }
+    }
+
+    /**
+     * Paced runs: sends every message due by {@code now}, each to its connection (or owed to it while its
+     * pipeline is full); skips ahead when more than {@link #MAX_LAG_NANOS} behind.
+     *
+     * @return the time now
+     */
+    private long sendDue(long now, long start) throws IOException {
+        if (now - nextDue > MAX_LAG_NANOS) {
+            nextMessage += (long) ((now - nextDue) / nanosPerMessage);
+            nextDue = start + (long) (nextMessage * nanosPerMessage);
+        }
+        while (nextDue <= now && failure == null) {
+            Conn c = conns.get((int) (nextMessage % conns.size()));
+            if (c.messagesQueued - c.messagesDone < config.pipeline()) {
+                queueMessage(c, now);
+                write(c);
+            } else {
+                c.owed++;
+            }
+            nextMessage++;
+            nextDue = start + (long) (nextMessage * nanosPerMessage);
+        }
+        return System.nanoTime();
     }
 
     private void write(Conn c) throws IOException {

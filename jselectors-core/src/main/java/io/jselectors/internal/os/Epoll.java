@@ -76,12 +76,21 @@ public final class Epoll {
 
     private static final Optional<MethodHandle> CREATE1 =
             linkIfListed("epoll_create1", FunctionDescriptor.of(C_INT, C_INT));
-    private static final Optional<MethodHandle> CTL =
-            linkIfListed("epoll_ctl", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER));
-    private static final Optional<MethodHandle> WAIT =
-            linkIfListed("epoll_wait", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT, C_INT));
-    private static final Optional<MethodHandle> PWAIT2 = linkIfListed(
-            "epoll_pwait2", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT, C_POINTER, C_POINTER));
+    private static final FunctionDescriptor CTL_C = FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER);
+    private static final FunctionDescriptor WAIT_C = FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT, C_INT);
+    private static final FunctionDescriptor PWAIT2_C =
+            FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT, C_POINTER, C_POINTER);
+    private static final Optional<MethodHandle> CTL_LINKED = linkIfListed("epoll_ctl", CTL_C);
+    // epoll_wait as epoll_pwait with no signal mask through syscall(2) where the table has its number (no
+    // cancellation point; see Native.withoutCancellation). With no mask the kernel reads no mask size: 0.
+    private static final Optional<MethodHandle> WAIT_LINKED = OS.hasFunction("epoll_wait")
+            ? Optional.of(Native.withoutCancellation(OS, "SYS_epoll_pwait", "epoll_wait", WAIT_C, MemorySegment.NULL, 0L))
+            : Optional.empty();
+    private static final Optional<MethodHandle> PWAIT2_LINKED = linkIfListed("epoll_pwait2", PWAIT2_C);
+    // The calls of every select and interest change, as constants the JIT inlines (see Native.orUnavailable).
+    private static final MethodHandle CTL = Native.orUnavailable(CTL_LINKED, "epoll_ctl", CTL_C, true);
+    private static final MethodHandle WAIT = Native.orUnavailable(WAIT_LINKED, "epoll_wait", WAIT_C, true);
+    private static final MethodHandle PWAIT2 = Native.orUnavailable(PWAIT2_LINKED, "epoll_pwait2", PWAIT2_C, true);
 
     /** Whether the kernel (not only the C library) has epoll_pwait2; probed once. */
     private static final boolean PWAIT2_WORKS = probePwait2();
@@ -90,7 +99,7 @@ public final class Epoll {
 
     /** @return true on Linux with epoll in the C library */
     public static boolean isAvailable() {
-        return HAS_EPOLL && CREATE1.isPresent() && CTL.isPresent() && WAIT.isPresent();
+        return HAS_EPOLL && CREATE1.isPresent() && CTL_LINKED.isPresent() && WAIT_LINKED.isPresent();
     }
 
     /** @return true when epoll_pwait2 (nanosecond timeouts, Linux 5.11+) can be used */
@@ -147,7 +156,7 @@ public final class Epoll {
         MemorySegment st = Native.errnoState();
         int r;
         try {
-            r = (int) CTL.orElseThrow().invokeExact(st, epfd, op, fd, event);
+            r = (int) CTL.invokeExact(st, epfd, op, fd, event);
         } catch (Throwable t) {
             throw Native.linkageFailure(t);
         }
@@ -168,7 +177,7 @@ public final class Epoll {
         MemorySegment st = Native.errnoState();
         int n;
         try {
-            n = (int) WAIT.orElseThrow().invokeExact(st, epfd, events, max, timeoutMs);
+            n = (int) WAIT.invokeExact(st, epfd, events, max, timeoutMs);
         } catch (Throwable t) {
             throw Native.linkageFailure(t);
         }
@@ -192,7 +201,7 @@ public final class Epoll {
         MemorySegment st = Native.errnoState();
         int n;
         try {
-            n = (int) PWAIT2.orElseThrow().invokeExact(st, epfd, events, max, timespec, MemorySegment.NULL);
+            n = (int) PWAIT2.invokeExact(st, epfd, events, max, timespec, MemorySegment.NULL);
         } catch (Throwable t) {
             throw Native.linkageFailure(t);
         }
@@ -245,7 +254,7 @@ public final class Epoll {
     }
 
     private static boolean probePwait2() {
-        if (PWAIT2.isEmpty()) {
+        if (PWAIT2_LINKED.isEmpty()) {
             return false;
         }
         // On an invalid epfd a kernel with the call answers EBADF; one without answers ENOSYS.
@@ -253,7 +262,7 @@ public final class Epoll {
         try (var arena = java.lang.foreign.Arena.ofConfined()) {
             MemorySegment ev = arena.allocate(EVENT);
             MemorySegment ts = arena.allocate(TIMESPEC);
-            int n = (int) PWAIT2.get().invokeExact(st, -1, ev, 1, ts, MemorySegment.NULL);
+            int n = (int) PWAIT2.invokeExact(st, -1, ev, 1, ts, MemorySegment.NULL);
             return n >= 0 || Native.errno(st) != Errno.ENOSYS;
         } catch (Throwable t) {
             return false;

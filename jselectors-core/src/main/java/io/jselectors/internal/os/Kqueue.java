@@ -76,8 +76,12 @@ public final class Kqueue {
 
     private static final Optional<MethodHandle> KQUEUE =
             LIBRARY.lookup.flatMap(l -> Native.downcallIfPresent(l, "kqueue", FunctionDescriptor.of(C_INT)));
-    private static final Optional<MethodHandle> KEVENT = LIBRARY.lookup.flatMap(l -> Native.downcallIfPresent(l,
-            "kevent", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT, C_POINTER, C_INT, C_POINTER)));
+    private static final FunctionDescriptor KEVENT_C =
+            FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT, C_POINTER, C_INT, C_POINTER);
+    private static final Optional<MethodHandle> KEVENT_LINKED =
+            LIBRARY.lookup.flatMap(l -> Native.downcallIfPresent(l, "kevent", KEVENT_C));
+    /** The call of every select and change, as a constant the JIT inlines (see Native.orUnavailable). */
+    private static final MethodHandle KEVENT = Native.orUnavailable(KEVENT_LINKED, "kevent", KEVENT_C, true);
     /** libkqueue on Linux finishes a close in a background thread; this waits for it (absent elsewhere). */
     private static final Optional<MethodHandle> DRAIN_PENDING_CLOSE = LIBRARY.named
             ? LIBRARY.lookup.flatMap(l -> Native.plainDowncallIfPresent(
@@ -93,7 +97,7 @@ public final class Kqueue {
 
     /** @return true when kqueue and kevent are linked: from the C library, or from a library the user named */
     public static boolean isAvailable() {
-        return KQUEUE.isPresent() && KEVENT.isPresent();
+        return KQUEUE.isPresent() && KEVENT_LINKED.isPresent();
     }
 
     /** @return true when kqueue comes from this platform's C library (macOS, FreeBSD), not a named library */
@@ -176,7 +180,7 @@ public final class Kqueue {
         MemorySegment st = Native.errnoState();
         int n;
         try {
-            n = (int) KEVENT.orElseThrow().invokeExact(st, kq, changes, nchanges, events, nevents, timeout);
+            n = (int) KEVENT.invokeExact(st, kq, changes, nchanges, events, nevents, timeout);
         } catch (Throwable t) {
             throw Native.linkageFailure(t);
         }

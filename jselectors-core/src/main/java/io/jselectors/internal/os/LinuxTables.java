@@ -26,6 +26,9 @@ final class LinuxTables {
                 .header("sys/syscall.h", "linux arch/x86/include/generated/uapi/asm/unistd_64.h")
                 .constant("SYS_writev", 20)
                 .constant("SYS_sendmsg", 46)
+                .constant("SYS_read", 0)
+                .constant("SYS_sendto", 44)
+                .constant("SYS_epoll_pwait", 281)
                 .build();
     }
 
@@ -38,6 +41,9 @@ final class LinuxTables {
                 .header("sys/syscall.h", "linux include/uapi/asm-generic/unistd.h")
                 .constant("SYS_writev", 66)
                 .constant("SYS_sendmsg", 211)
+                .constant("SYS_read", 63)
+                .constant("SYS_sendto", 206)
+                .constant("SYS_epoll_pwait", 22)
                 .build();
     }
 

@@ -14,6 +14,8 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -60,11 +62,14 @@ public final class Native {
      */
     private static final boolean DENIED = nativeAccessDenied();
     private static final MethodHandle NEW_DENIED;
+    private static final MethodHandle NEW_UNAVAILABLE;
 
     static {
         try {
             NEW_DENIED = MethodHandles.lookup().findStatic(Native.class, "denied",
                     MethodType.methodType(NativeAccessDeniedException.class, String.class));
+            NEW_UNAVAILABLE = MethodHandles.lookup().findStatic(Native.class, "unavailable",
+                    MethodType.methodType(UnsupportedOperationException.class, String.class));
         } catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
         }
@@ -94,12 +99,18 @@ public final class Native {
 
     /** Where native access is denied: a handle of the downcall's type that throws {@link #denied} when called. */
     private static MethodHandle deniedHandle(String name, FunctionDescriptor descriptor, boolean capture) {
+        return throwingHandle(NEW_DENIED, name, descriptor, capture);
+    }
+
+    /** A handle of the downcall's type that throws what {@code factory(name)} makes, a new one each call. */
+    private static MethodHandle throwingHandle(MethodHandle factory, String name, FunctionDescriptor descriptor,
+            boolean capture) {
         MethodType type = descriptor.toMethodType();
         if (capture) {
             type = type.insertParameterTypes(0, MemorySegment.class);
         }
-        MethodHandle thrower = MethodHandles.throwException(type.returnType(), NativeAccessDeniedException.class);
-        MethodHandle throwNew = MethodHandles.collectArguments(thrower, 0, MethodHandles.insertArguments(NEW_DENIED, 0, name));
+        MethodHandle thrower = MethodHandles.throwException(type.returnType(), factory.type().returnType().asSubclass(Throwable.class));
+        MethodHandle throwNew = MethodHandles.collectArguments(thrower, 0, MethodHandles.insertArguments(factory, 0, name));
         return MethodHandles.dropArguments(throwNew, 0, type.parameterList());
     }
 
@@ -202,6 +213,82 @@ public final class Native {
     public static MethodHandle require(Optional<MethodHandle> handle, String name) {
         return handle.orElseThrow(() -> new UnsupportedOperationException(
                 name + " is not available on " + Platform.describe() + ": check isAvailable() first"));
+    }
+
+    /**
+     * Unwraps a handle linked with {@link #downcallIfPresent} into one a {@code static final} field can hold:
+     * the handle itself, or, where the function is absent, one of the same type that throws
+     * {@link UnsupportedOperationException} naming it. Hot calls need this: the JIT inlines a downcall only
+     * through a constant handle, and the value inside an {@code Optional} is not one (its field is final but
+     * not trusted), so a call through {@code optional.orElseThrow()} goes through an uninlined method-handle
+     * dispatch every time.
+     *
+     * @param handle     what {@code downcallIfPresent} (or a variant) returned
+     * @param name       the C function, for the message
+     * @param descriptor its C signature
+     * @param capture    whether the handle takes the errno capture segment first
+     * @return a handle that is never null
+     */
+    public static MethodHandle orUnavailable(Optional<MethodHandle> handle, String name, FunctionDescriptor descriptor,
+            boolean capture) {
+        if (handle.isPresent()) {
+            return handle.get();
+        }
+        return throwingHandle(NEW_UNAVAILABLE, name, descriptor, capture);
+    }
+
+    /** @return what a call of a function this platform lacks throws (through {@link #orUnavailable}) */
+    private static UnsupportedOperationException unavailable(String call) {
+        return new UnsupportedOperationException(
+                call + " is not available on " + Platform.describe() + ": check isAvailable() first");
+    }
+
+    /**
+     * Links a system call's C wrapper ({@code read}, {@code send}, {@code epoll_wait}, ...), or, where the OS
+     * table has the number of the system call behind it, the C library's {@code syscall(2)} with that
+     * number: a handle of the wrapper's type either way (the errno capture segment first), so callers do
+     * not change. The difference is what the wrapper does around the call: glibc makes every call that can
+     * block a thread-cancellation point, and enabling and disabling asynchronous cancellation around it
+     * costs two atomic operations per call (seen in perf as {@code __pthread_enable_asynccancel} and
+     * {@code __pthread_disable_asynccancel}, some 6% of an echo server's user time). No Java thread is
+     * ever cancelled that way, and {@code syscall} is not a cancellation point. Result and errno are the
+     * system call's in both cases.
+     *
+     * @param table      the running platform's table; it lists {@code sysName} only where the number is known
+     * @param sysName    the table's constant, e.g. {@code "SYS_read"}
+     * @param wrapper    the C wrapper, linked where the number is not known
+     * @param descriptor the wrapper's C signature: int, long and pointer arguments, an int or long result
+     * @param trailing   arguments the system call takes after the wrapper's (a {@link MemorySegment} or a
+     *                   {@code Long} each), e.g. {@code send} is {@code sendto} with no address:
+     *                   {@code MemorySegment.NULL, 0L}
+     * @return the handle
+     */
+    @SuppressWarnings("restricted") // linking C functions is what this class is for
+    public static MethodHandle withoutCancellation(AbiTable table, String sysName, String wrapper,
+            FunctionDescriptor descriptor, Object... trailing) {
+        long number = table.constantOr(sysName, -1);
+        if (number < 0 || DENIED) {
+            return downcall(wrapper, descriptor);
+        }
+        List<MemoryLayout> args = new ArrayList<>();
+        args.add(C_LONG); // the number
+        for (MemoryLayout l : descriptor.argumentLayouts()) {
+            args.add(l instanceof java.lang.foreign.AddressLayout ? C_POINTER : C_LONG); // syscall reads longs
+        }
+        for (Object t : trailing) {
+            args.add(t instanceof MemorySegment ? C_POINTER : C_LONG);
+        }
+        MemorySegment addr = find("syscall").orElseThrow(
+                () -> new UnsatisfiedLinkError("C library has no syscall on " + Platform.describe()));
+        MethodHandle h = LINKER.downcallHandle(addr, FunctionDescriptor.of(C_LONG, args.toArray(MemoryLayout[]::new)),
+                Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO);
+        int wrapperArgs = descriptor.argumentLayouts().size();
+        if (trailing.length > 0) {
+            h = MethodHandles.insertArguments(h, 2 + wrapperArgs, trailing);
+        }
+        h = MethodHandles.insertArguments(h, 1, number);
+        MethodType want = descriptor.toMethodType().insertParameterTypes(0, MemorySegment.class);
+        return MethodHandles.explicitCastArguments(h, want);
     }
 
     /**

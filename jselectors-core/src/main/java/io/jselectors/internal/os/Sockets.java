@@ -218,8 +218,9 @@ public final class Sockets {
             Native.downcall("getsockopt", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER, C_POINTER));
     private static final MethodHandle SHUTDOWN =
             Native.downcall("shutdown", FunctionDescriptor.of(C_INT, C_INT, C_INT));
-    private static final MethodHandle SEND =
-            Native.downcall("send", FunctionDescriptor.of(C_SIZE_T, C_INT, C_POINTER, C_SIZE_T, C_INT));
+    /** send(2) of every loop write: sendto(2) with no address through syscall(2) where the table has its number. */
+    private static final MethodHandle SEND = Native.withoutCancellation(OS, "SYS_sendto", "send",
+            FunctionDescriptor.of(C_SIZE_T, C_INT, C_POINTER, C_SIZE_T, C_INT), MemorySegment.NULL, 0L);
     private static final MethodHandle RECV =
             Native.downcall("recv", FunctionDescriptor.of(C_SIZE_T, C_INT, C_POINTER, C_SIZE_T, C_INT));
     private static final MethodHandle SENDMSG =

@@ -25,8 +25,9 @@ public final class Unistd {
     /** {@code O_CLOEXEC} for pipe2. */
     public static final int O_CLOEXEC = OS.constant("O_CLOEXEC");
 
-    private static final MethodHandle READ =
-            Native.downcall("read", FunctionDescriptor.of(C_SIZE_T, C_INT, C_POINTER, C_SIZE_T));
+    /** read(2) of every loop read: through syscall(2) where the table has its number (no cancellation point). */
+    private static final MethodHandle READ = Native.withoutCancellation(OS, "SYS_read", "read",
+            FunctionDescriptor.of(C_SIZE_T, C_INT, C_POINTER, C_SIZE_T));
     private static final MethodHandle WRITE =
             Native.downcall("write", FunctionDescriptor.of(C_SIZE_T, C_INT, C_POINTER, C_SIZE_T));
     private static final MethodHandle CLOSE = Native.downcall("close", FunctionDescriptor.of(C_INT, C_INT));
