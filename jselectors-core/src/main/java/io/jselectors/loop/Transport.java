@@ -31,7 +31,8 @@ import java.util.concurrent.CompletableFuture;
  * Whenever unsent bytes are dropped ({@link #abort()}, a protocol method that throws, a failed write,
  * the loop closing), the connection ends with a reset (TCP: {@code SO_LINGER} 0, then close; the peer
  * reads ECONNRESET), never with an orderly end of stream the peer could take for a complete one. A
- * Unix socket has no reset: its peer sees end of stream.
+ * Unix socket has no such reset: its peer sees end of stream, except that on Linux a Unix socket closed
+ * with received bytes still unread gives its peer ECONNRESET.
  *
  * <p>{@link #closed()} (callable from any thread) is a future of the connection's end: it completes as
  * {@link Protocol#connectionLost} returns, normally when that got {@code null} and exceptionally with its
