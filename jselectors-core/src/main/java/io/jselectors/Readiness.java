@@ -131,7 +131,18 @@ public final class Readiness {
             throw interrupted();
         }
         WaitRecord r = WaitRecord.forCurrentThread();
-        int ready = pollNow(r, fd, events);
+        int ready;
+        try {
+            ready = pollNow(r, fd, events);
+        } catch (ErrnoException e) {
+            if (file != null && file.fileno() < 0) {
+                // Closed by another thread after our fileno() check: what a closed file gets, not EBADF.
+                ClosedChannelException closed = new ClosedChannelException();
+                closed.initCause(e);
+                throw closed;
+            }
+            throw e;
+        }
         if (ready != 0 || timeoutNanos == 0) {
             return ready;
         }

@@ -262,6 +262,18 @@ class ReadinessTest {
         }
     }
 
+    /**
+     * A file closed by another thread between Readiness's fileno() and its first poll gets what a closed
+     * file gets, ClosedChannelException, not the poll's EBADF (seen once under load in the test above).
+     */
+    @Test
+    void aFileClosedJustAfterItsNumberWasReadIsClosedNotEbadf() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Selectable closing = () -> calls.getAndIncrement() == 0 ? 1_000_000 : -1; // no such fd is open
+        assertThatThrownBy(() -> Readiness.await(closing, R, LONG)).isInstanceOf(ClosedChannelException.class)
+                .hasCauseInstanceOf(ErrnoException.class);
+    }
+
     private static void letItParkBriefly() throws InterruptedException {
         Thread.sleep(2);
     }
