@@ -19,6 +19,7 @@ class ExampleScriptTest {
                 .start();
         byte[] out = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        io.jselectors.testsupport.ChildProcesses.closeStreams(p);
         String text = new String(out, StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(text).isEqualTo(2);
         assertThat(text).contains("examples/Nope.java: no such file").contains("examples/Ping.java")

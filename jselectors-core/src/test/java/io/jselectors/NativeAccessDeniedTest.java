@@ -89,6 +89,7 @@ class NativeAccessDeniedTest {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("probe finished").isTrue();
+        io.jselectors.testsupport.ChildProcesses.closeStreams(p);
         String text = new String(out, StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(text).isZero();
         return text.lines().toList();

@@ -33,6 +33,7 @@ class ReadmeExampleTest {
                 .start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("example finished").isTrue();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        io.jselectors.testsupport.ChildProcesses.closeStreams(p);
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).isEqualTo(String.join("\n",
                 "backend: epoll",

@@ -176,6 +176,7 @@ class FdTest {
     void pidFdOfAProcessAlreadyReapedIsReadableAtOnce() throws Exception {
         Process p = quiet(new ProcessBuilder("true")).start();
         assertThat(p.waitFor()).isZero();
+        io.jselectors.testsupport.ChildProcesses.closeStreams(p);
         try (Selector sel = Selector.open(); PidFd fd = PidFd.of(p)) {
             sel.register(fd, Selector.EVENT_READ);
             assertThat(sel.select(Duration.ZERO)).hasSize(1);

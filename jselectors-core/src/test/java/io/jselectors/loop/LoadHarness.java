@@ -188,6 +188,7 @@ public final class LoadHarness {
             if (child != null) {
                 child.getOutputStream().close(); // the child exits at end of stdin
                 child.waitFor(30, TimeUnit.SECONDS);
+                io.jselectors.testsupport.ChildProcesses.closeStreams(child);
                 child.destroyForcibly();
             }
             for (SocketChannel c : localIdle) {

@@ -161,6 +161,7 @@ class SteadyStateAllocationTest {
             out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        io.jselectors.testsupport.ChildProcesses.closeStreams(p);
         assertThat(p.exitValue()).as(out).isZero();
         Matcher m = Pattern.compile("bytes-per-round-trip=([0-9.E-]+)").matcher(out);
         assertThat(m.find()).as(out).isTrue();

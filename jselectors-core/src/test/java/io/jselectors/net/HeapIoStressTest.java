@@ -59,6 +59,7 @@ class HeapIoStressTest {
             out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the stress run ends").isTrue();
+        io.jselectors.testsupport.ChildProcesses.closeStreams(p);
         assertThat(p.exitValue()).as(out).isZero();
         Map<String, Long> r = new HashMap<>();
         for (String line : out.split("\n")) {

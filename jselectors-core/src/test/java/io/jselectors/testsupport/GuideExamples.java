@@ -54,6 +54,7 @@ public final class GuideExamples {
         try (InputStream in = p.getInputStream(); OutputStream unused = p.getOutputStream()) {
             byte[] out = in.readAllBytes();
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(name + " finished").isTrue();
+            io.jselectors.testsupport.ChildProcesses.closeStreams(p);
             String text = new String(out, StandardCharsets.UTF_8);
             assertThat(p.exitValue()).as(text).isZero();
             return text;

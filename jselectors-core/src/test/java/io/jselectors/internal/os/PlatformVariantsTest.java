@@ -229,6 +229,7 @@ class PlatformVariantsTest {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
+        io.jselectors.testsupport.ChildProcesses.closeStreams(p);
         assertThat(p.exitValue()).as(profile + ":\n" + out).isZero();
         return out.lines().toList();
     }
