@@ -7,12 +7,25 @@ import java.lang.foreign.MemorySegment;
  * first n bytes" to a protocol or a system call allocates nothing in steady state.
  */
 final class SliceCache {
-    private final MemorySegment base;
+    private MemorySegment base;
     private final MemorySegment[] slices;
 
     SliceCache(MemorySegment base) {
         this.base = base;
         this.slices = new MemorySegment[Math.toIntExact(base.byteSize()) + 1];
+    }
+
+    /**
+     * Views another buffer of the same size from now on (the loop's read buffer of the next run): the views
+     * of the old one are dropped, the array that holds them is kept.
+     */
+    void reset(MemorySegment newBase) {
+        if (newBase.byteSize() != slices.length - 1) {
+            throw new IllegalArgumentException("a " + newBase.byteSize() + "-byte buffer for a cache of "
+                    + (slices.length - 1) + " bytes");
+        }
+        base = newBase;
+        java.util.Arrays.fill(slices, null);
     }
 
     MemorySegment base() {

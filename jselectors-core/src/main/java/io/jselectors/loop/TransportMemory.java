@@ -1,6 +1,7 @@
 package io.jselectors.loop;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 
 /**
  * The native memory of a loop's transports: the one read buffer every read lands in, and the pool of
@@ -19,14 +20,22 @@ final class TransportMemory {
 
     final BufferPool pool = new BufferPool();
     private Arena readArena;
+    /** The views of the read buffer, made once per loop: each run only points them at its own buffer. */
+    private SliceCache views;
     /** The read buffer of the run in progress; null outside {@link EventLoop#run()}. Loop thread only. */
     SliceCache readBuffer;
 
-    /** As a run starts, on its thread. */
+    /** As a run starts, on its thread (every runUntil too: no 64 Ki-entry view array per run). */
     void openReadBuffer() {
         Arena arena = Arena.ofConfined();
-        readBuffer = new SliceCache(arena.allocate(READ_BUFFER_SIZE, 8));
+        MemorySegment base = arena.allocate(READ_BUFFER_SIZE, 8);
+        if (views == null) {
+            views = new SliceCache(base);
+        } else {
+            views.reset(base);
+        }
         readArena = arena;
+        readBuffer = views;
     }
 
     /** As a run returns, on its thread. */
