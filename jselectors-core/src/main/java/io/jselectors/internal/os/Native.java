@@ -263,7 +263,6 @@ public final class Native {
      *                   {@code MemorySegment.NULL, 0L}
      * @return the handle
      */
-    @SuppressWarnings("restricted") // linking C functions is what this class is for
     public static MethodHandle withoutCancellation(AbiTable table, String sysName, String wrapper,
             FunctionDescriptor descriptor, Object... trailing) {
         long number = table.constantOr(sysName, -1);
@@ -278,10 +277,7 @@ public final class Native {
         for (Object t : trailing) {
             args.add(t instanceof MemorySegment ? C_POINTER : C_LONG);
         }
-        MemorySegment addr = find("syscall").orElseThrow(
-                () -> new UnsatisfiedLinkError("C library has no syscall on " + Platform.describe()));
-        MethodHandle h = LINKER.downcallHandle(addr, FunctionDescriptor.of(C_LONG, args.toArray(MemoryLayout[]::new)),
-                Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO);
+        MethodHandle h = variadicDowncall("syscall", FunctionDescriptor.of(C_LONG, args.toArray(MemoryLayout[]::new)), 1);
         int wrapperArgs = descriptor.argumentLayouts().size();
         if (trailing.length > 0) {
             h = MethodHandles.insertArguments(h, 2 + wrapperArgs, trailing);
